@@ -1,0 +1,145 @@
+"""Reads of measurements, goals and summaries, scoped to the requesting user through tracker.selectors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from outcomes import statistics
+from outcomes.models import Goal, GoalReview, Instrument, Measurement, TrajectorySummary
+from tracker import selectors as tracker_selectors
+from tracker.models import Citizen, Collaboration, Course
+
+
+def instrument_list() -> QuerySet[Instrument]:
+    return Instrument.objects.filter(active=True)
+
+
+def recordable_instruments() -> list[Instrument]:
+    return [i for i in instrument_list() if i.is_recordable]
+
+
+def instrument_get(*, code: str) -> Instrument:
+    try:
+        return instrument_list().get(code=code)
+    except Instrument.DoesNotExist:
+        raise Http404("No such instrument") from None
+
+
+def measurement_list(*, user) -> QuerySet[Measurement]:
+    units = tracker_selectors.access_for(user).member_unit_ids
+    return Measurement.objects.filter(course__unit_id__in=units).select_related(
+        "course__citizen", "course__unit", "instrument", "recorded_by"
+    )
+
+
+def measurement_get(*, user, pk: int) -> Measurement:
+    try:
+        return measurement_list(user=user).get(pk=pk)
+    except Measurement.DoesNotExist:
+        raise Http404("No such measurement") from None
+
+
+def goal_list(*, user) -> QuerySet[Goal]:
+    units = tracker_selectors.access_for(user).member_unit_ids
+    return Goal.objects.filter(course__unit_id__in=units).select_related("course__citizen", "life_domain")
+
+
+def goal_get(*, user, pk: int) -> Goal:
+    try:
+        return goal_list(user=user).get(pk=pk)
+    except Goal.DoesNotExist:
+        raise Http404("No such goal") from None
+
+
+def goal_latest_level(goal: Goal) -> int:
+    """The level reached at the latest review, or the baseline level when not yet reviewed.
+
+    Expects ``goal.reviews`` to be prefetched in date order.
+    """
+    reviews = list(goal.reviews.all())
+    return reviews[-1].level if reviews else goal.baseline_level
+
+
+def course_gas_t(goals: list[Goal]) -> float | None:
+    """The GAS T-score of a course's reviewed goals (Kiresuk & Sherman 1968), or None without reviews."""
+    reviewed = [g for g in goals if list(g.reviews.all())]
+    if not reviewed:
+        return None
+    return statistics.gas_t_score([goal_latest_level(g) for g in reviewed], [g.weight for g in reviewed])
+
+
+def citizen_overview(*, user, citizen: Citizen) -> dict:
+    """Everything the citizen page shows, in a fixed number of queries whatever the amount of data."""
+    courses = list(tracker_selectors.citizen_courses(user=user, citizen=citizen))
+    course_ids = [c.pk for c in courses]
+    measurements = list(
+        Measurement.objects.filter(course_id__in=course_ids)
+        .select_related("instrument", "recorded_by")
+        .order_by("instrument__order", "date", "pk")
+    )
+    by_instrument: dict[Instrument, list[Measurement]] = defaultdict(list)
+    for m in measurements:
+        by_instrument[m.instrument].append(m)
+    summaries = list(
+        TrajectorySummary.objects.filter(course_id__in=course_ids).select_related("instrument", "course__unit")
+    )
+    goals = list(
+        Goal.objects.filter(course_id__in=course_ids)
+        .select_related("life_domain")
+        .prefetch_related(Prefetch("reviews", queryset=GoalReview.objects.order_by("date", "pk")))
+    )
+    goals_by_course: dict[int, list[Goal]] = defaultdict(list)
+    for goal in goals:
+        goal.latest_level = goal_latest_level(goal)
+        goals_by_course[goal.course_id].append(goal)
+    for course in courses:
+        course.goal_list = goals_by_course.get(course.pk, [])
+        course.gas_t = course_gas_t(course.goal_list)
+    collaborations = list(
+        Collaboration.objects.filter(course_id__in=course_ids).select_related("partner__sector", "kind")
+    )
+    return {
+        "courses": courses,
+        "open_courses": [c for c in courses if c.is_open],
+        "measurements_by_instrument": dict(by_instrument),
+        "summaries": summaries,
+        "goals": goals,
+        "collaborations": collaborations,
+        "instruments": recordable_instruments(),
+    }
+
+
+def course_measurement_dates(*, course: Course, instrument: Instrument) -> set:
+    return set(Measurement.objects.filter(course=course, instrument=instrument).values_list("date", flat=True))
+
+
+def measurement_context(*, measurement: Measurement) -> dict:
+    """The result shown right after saving: score, change since baseline and since last time, category."""
+    series = list(
+        Measurement.objects.filter(course_id=measurement.course_id, instrument_id=measurement.instrument_id)
+        .order_by("date", "pk")
+        .values_list("pk", "date", "score")
+    )
+    index = next(i for i, row in enumerate(series) if row[0] == measurement.pk)
+    baseline = series[0]
+    previous = series[index - 1] if index > 0 else None
+    summary = TrajectorySummary.objects.filter(
+        course_id=measurement.course_id, instrument_id=measurement.instrument_id
+    ).first()
+    score = measurement.score
+
+    def diff(row):
+        return None if row is None or score is None or row[2] is None or row[0] == measurement.pk else score - row[2]
+
+    return {
+        "baseline_date": baseline[1],
+        "change_since_baseline": diff(baseline),
+        "previous_date": previous[1] if previous else None,
+        "change_since_previous": diff(previous),
+        "summary": summary,
+        "is_latest": index == len(series) - 1,
+        "n_measurements": len(series),
+    }

@@ -1,0 +1,148 @@
+"""Trajectory summaries: per (course, instrument) baseline, latest, change and reliable-change category.
+
+``summarise`` is the one computation, used by the services on every write (``summary_refresh``) and by
+``manage.py rebuild_summaries`` (``summaries_rebuild``), so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db import transaction
+
+from outcomes import statistics
+from outcomes.models import Instrument, Measurement, TrajectorySummary
+from tracker.models import Course
+
+Method = TrajectorySummary.Method
+
+
+@dataclass(frozen=True)
+class Point:
+    id: int
+    date: datetime.date
+    score: float | None
+
+
+@dataclass(frozen=True)
+class Params:
+    """The instrument parameters the classification needs."""
+
+    higher_is_better: bool
+    reliability: float | None
+    reference_sd: float | None
+    cutoff: float | None
+    mid: float | None
+
+    @classmethod
+    def of(cls, instrument: Instrument) -> Params:
+        return cls(
+            instrument.higher_is_better,
+            instrument.reliability,
+            instrument.reference_sd,
+            instrument.clinical_cutoff,
+            instrument.mid,
+        )
+
+    @property
+    def method(self) -> str:
+        if self.reliability is not None and self.reference_sd:
+            return Method.RCI
+        if self.mid:
+            return Method.MID
+        return Method.NONE
+
+
+def summarise(points: Sequence[Point], params: Params) -> dict:
+    """Summary fields for one trajectory; points in any order. Baseline = first by (date, id)."""
+    ordered = sorted(points, key=lambda p: (p.date, p.id))
+    fields = {
+        "n_measurements": len(ordered),
+        "baseline_id": None,
+        "latest_id": None,
+        "baseline_date": None,
+        "latest_date": None,
+        "baseline_score": None,
+        "latest_score": None,
+        "change": None,
+        "rci": None,
+        "category": "",
+        "method": params.method,
+    }
+    if not ordered:
+        return fields
+    first, last = ordered[0], ordered[-1]
+    fields.update(
+        baseline_id=first.id,
+        latest_id=last.id,
+        baseline_date=first.date,
+        latest_date=last.date,
+        baseline_score=first.score,
+        latest_score=last.score,
+    )
+    if len(ordered) < 2 or first.score is None or last.score is None:
+        return fields
+    fields["change"] = last.score - first.score
+    if params.method == Method.RCI:
+        fields["rci"] = statistics.reliable_change_index(
+            first.score, last.score, sd=params.reference_sd, reliability=params.reliability
+        )
+        fields["category"] = statistics.classify_change(
+            first.score,
+            last.score,
+            sd=params.reference_sd,
+            reliability=params.reliability,
+            cutoff=params.cutoff,
+            higher_is_better=params.higher_is_better,
+        )
+    elif params.method == Method.MID:
+        fields["category"] = statistics.classify_by_mid(
+            first.score, last.score, mid=params.mid, higher_is_better=params.higher_is_better
+        )
+    return fields
+
+
+def _points(rows: Iterable[tuple[int, datetime.date, float | None]]) -> list[Point]:
+    return [Point(pk, date, score) for pk, date, score in rows]
+
+
+def summary_refresh(*, course: Course, instrument: Instrument) -> TrajectorySummary | None:
+    """Recompute one summary from its measurements; call inside the writing transaction."""
+    rows = Measurement.objects.filter(course=course, instrument=instrument).values_list("pk", "date", "score")
+    fields = summarise(_points(rows), Params.of(instrument))
+    if fields["n_measurements"] == 0:
+        TrajectorySummary.objects.filter(course=course, instrument=instrument).delete()
+        return None
+    summary, _created = TrajectorySummary.objects.update_or_create(
+        course=course, instrument=instrument, defaults={"unit_id": course.unit_id, **fields}
+    )
+    return summary
+
+
+@transaction.atomic
+def summaries_rebuild(*, batch_size: int = 5000) -> int:
+    """Recompute every summary from the raw measurements; returns the number of summaries written."""
+    params = {i.pk: Params.of(i) for i in Instrument.objects.all()}
+    units = dict(Course.objects.values_list("pk", "unit_id"))
+    TrajectorySummary.objects.all().delete()
+    rows = (
+        Measurement.objects.order_by("course_id", "instrument_id", "date", "pk")
+        .values_list("course_id", "instrument_id", "pk", "date", "score")
+        .iterator(chunk_size=20000)
+    )
+    buffer: list[TrajectorySummary] = []
+    written = 0
+    for (course_id, instrument_id), group in groupby(rows, key=lambda r: (r[0], r[1])):
+        fields = summarise([Point(r[2], r[3], r[4]) for r in group], params[instrument_id])
+        buffer.append(
+            TrajectorySummary(course_id=course_id, instrument_id=instrument_id, unit_id=units[course_id], **fields)
+        )
+        if len(buffer) >= batch_size:
+            TrajectorySummary.objects.bulk_create(buffer)
+            written += len(buffer)
+            buffer = []
+    TrajectorySummary.objects.bulk_create(buffer)
+    return written + len(buffer)

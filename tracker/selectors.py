@@ -1,0 +1,135 @@
+"""Reads of core records, always scoped to the requesting user.
+
+Views never call ``Model.objects`` for citizen data: they call these functions, so the rule of who may
+see what (DOMAIN.md §2) lives in one place. A caseworker sees a citizen only through a course in one of
+their units; a leader additionally sees the unit's aggregates; a director sees aggregates of the units in
+their subtree and no citizen-level data (unless also a member of a unit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tracker.models import Citizen, Course, DirectorScope, Membership, OrganisationUnit, Partner
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may reach, computed once per request."""
+
+    member_unit_ids: frozenset[int]
+    leader_unit_ids: frozenset[int]
+    director_unit_ids: frozenset[int]
+    is_admin: bool
+
+    @property
+    def is_caseworker(self) -> bool:
+        return bool(self.member_unit_ids)
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.leader_unit_ids)
+
+    @property
+    def is_director(self) -> bool:
+        return bool(self.director_unit_ids)
+
+    @property
+    def start_page(self) -> str:
+        """The URL name of this user's role start page."""
+        if self.is_leader:
+            return "dashboards:leader_home"
+        if self.is_caseworker:
+            return "tracker:citizen_list"
+        if self.is_director:
+            return "dashboards:director_home"
+        if self.is_admin:
+            return "admin:index"
+        return "tracker:no_role"
+
+
+NO_ACCESS = Access(frozenset(), frozenset(), frozenset(), False)
+
+
+def subtree_unit_ids(root_ids: set[int]) -> set[int]:
+    """All units below (and including) the given roots. The tree is small (hundreds), so one query."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in OrganisationUnit.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), list(root_ids)
+    while stack:
+        node = stack.pop()
+        if node in found:
+            continue
+        found.add(node)
+        stack.extend(children.get(node, []))
+    return found
+
+
+def access_for(user: AbstractBaseUser | AnonymousUser) -> Access:
+    """The user's access, cached on the user object for the rest of the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, "_effektspor_access", None)
+    if cached is not None:
+        return cached
+    member, leader = set(), set()
+    for unit_id, role in Membership.objects.filter(user=user).values_list("unit_id", "role"):
+        member.add(unit_id)
+        if role == Membership.Role.LEADER:
+            leader.add(unit_id)
+    roots = set(DirectorScope.objects.filter(user=user).values_list("unit_id", flat=True))
+    director = subtree_unit_ids(roots) if roots else set()
+    access = Access(frozenset(member), frozenset(leader), frozenset(director), bool(user.is_superuser))
+    user._effektspor_access = access
+    return access
+
+
+def unit_list(*, user) -> QuerySet[OrganisationUnit]:
+    """Units whose citizens the user may work with (memberships)."""
+    return OrganisationUnit.objects.filter(pk__in=access_for(user).member_unit_ids).order_by("name")
+
+
+def course_list(*, user, open_only: bool = True) -> QuerySet[Course]:
+    """Courses in the user's units, with citizen, unit and legal basis joined in."""
+    qs = Course.objects.filter(unit_id__in=access_for(user).member_unit_ids).select_related(
+        "citizen", "unit", "legal_basis", "end_reason"
+    )
+    if open_only:
+        qs = qs.filter(end__isnull=True)
+    return qs
+
+
+def citizen_list(*, user) -> QuerySet[Citizen]:
+    """Citizens with at least one course (open or closed) in the user's units."""
+    units = access_for(user).member_unit_ids
+    return Citizen.objects.filter(pk__in=Course.objects.filter(unit_id__in=units).values("citizen_id"))
+
+
+def citizen_get(*, user, pk: int) -> Citizen:
+    """One citizen the user may see, or Http404 (not 403: the existence of a citizen is itself private)."""
+    try:
+        return citizen_list(user=user).get(pk=pk)
+    except Citizen.DoesNotExist:
+        raise Http404("No such citizen") from None
+
+
+def citizen_courses(*, user, citizen: Citizen) -> QuerySet[Course]:
+    """The citizen's courses in the user's units, newest first."""
+    return course_list(user=user, open_only=False).filter(citizen=citizen).order_by("-start")
+
+
+def course_get(*, user, pk: int) -> Course:
+    try:
+        return course_list(user=user, open_only=False).get(pk=pk)
+    except Course.DoesNotExist:
+        raise Http404("No such course") from None
+
+
+def partner_list() -> QuerySet[Partner]:
+    """Partners are shared organisation-wide and hold no citizen data."""
+    return Partner.objects.select_related("sector")

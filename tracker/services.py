@@ -1,0 +1,172 @@
+"""Writes of core records. Each runs in one transaction, validates with full_clean() and writes its audit entry."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+
+from tracker.models import AuditEntry, Citizen, Collaboration, Course, EndReason, Partner
+
+Action = AuditEntry.Action
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, Model):
+        return value.pk
+    return value
+
+
+def model_values(obj: Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A model's concrete field values as JSON-able data (foreign keys as ids), for before/after logging."""
+    return {
+        f.attname: _jsonable(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if f.attname not in exclude and f.name not in exclude
+    }
+
+
+def stored_values(obj: Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The values as stored in the database (a form may already have changed the instance in memory)."""
+    return model_values(type(obj)._default_manager.get(pk=obj.pk), exclude=exclude)
+
+
+def audit_log(
+    *,
+    user,
+    action: str,
+    citizen_id: int | None = None,
+    obj: Model | None = None,
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The single place where use of citizen data is recorded; call inside the transaction of the use itself."""
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        citizen_id=citizen_id,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=obj.pk if obj is not None else None,
+        purpose=purpose[:200],
+        detail=detail or {},
+    )
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any], secret: tuple[str, ...] = ()) -> dict[str, Any]:
+    changed = {}
+    for key, new in after.items():
+        old = before.get(key)
+        if old != new:
+            # CPR numbers are never copied into the log; that they changed is enough.
+            changed[key] = {"before": "***", "after": "***"} if key in secret else {"before": old, "after": new}
+    return changed
+
+
+@transaction.atomic
+def citizen_create(
+    *,
+    user,
+    name: str,
+    cpr: str | None = None,
+    gender: str = Citizen.Gender.UNKNOWN,
+    birth_year: int | None = None,
+    external_id: str | None = None,
+) -> Citizen:
+    citizen = Citizen(name=name, cpr=cpr or None, gender=gender, birth_year=birth_year, external_id=external_id or None)
+    citizen.full_clean()
+    citizen.save()
+    audit_log(
+        user=user,
+        action=Action.CREATE,
+        citizen_id=citizen.pk,
+        obj=citizen,
+        detail={"after": model_values(citizen, exclude=("cpr", "created_at"))},
+    )
+    return citizen
+
+
+@transaction.atomic
+def citizen_update(*, user, citizen: Citizen, **fields: Any) -> Citizen:
+    before = stored_values(citizen, exclude=("created_at",))
+    for key, value in fields.items():
+        setattr(citizen, key, value)
+    citizen.full_clean()
+    citizen.save()
+    changes = _changes(before, model_values(citizen, exclude=("created_at",)), secret=("cpr",))
+    audit_log(user=user, action=Action.CHANGE, citizen_id=citizen.pk, obj=citizen, detail={"changes": changes})
+    return citizen
+
+
+@transaction.atomic
+def course_start(*, user, citizen: Citizen, unit, legal_basis, start: datetime.date) -> Course:
+    course = Course(citizen=citizen, unit=unit, legal_basis=legal_basis, start=start)
+    course.full_clean()
+    course.save()
+    audit_log(
+        user=user, action=Action.CREATE, citizen_id=citizen.pk, obj=course, detail={"after": model_values(course)}
+    )
+    return course
+
+
+@transaction.atomic
+def course_end(*, user, course: Course, end: datetime.date, end_reason: EndReason) -> Course:
+    before = stored_values(course)
+    course.end, course.end_reason = end, end_reason
+    course.full_clean()
+    course.save()
+    audit_log(
+        user=user,
+        action=Action.CHANGE,
+        citizen_id=course.citizen_id,
+        obj=course,
+        detail={"changes": _changes(before, model_values(course))},
+    )
+    return course
+
+
+@transaction.atomic
+def partner_create(*, user, name: str, sector, contact: str = "") -> Partner:
+    partner = Partner(name=name.strip(), sector=sector, contact=contact)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def collaboration_record(
+    *,
+    user,
+    course: Course,
+    partner: Partner,
+    kind,
+    date: datetime.date,
+    initiated_by: str,
+    citizen_participated: bool = True,
+    usefulness: int | None = None,
+    note: str = "",
+) -> Collaboration:
+    collab = Collaboration(
+        course=course,
+        partner=partner,
+        kind=kind,
+        date=date,
+        initiated_by=initiated_by,
+        citizen_participated=citizen_participated,
+        usefulness=usefulness,
+        note=note,
+        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    collab.full_clean()
+    collab.save()
+    audit_log(
+        user=user,
+        action=Action.CREATE,
+        citizen_id=course.citizen_id,
+        obj=collab,
+        detail={"after": model_values(collab, exclude=("note",))},
+    )
+    return collab

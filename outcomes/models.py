@@ -380,11 +380,11 @@ class TrajectorySummary(models.Model):
     """
 
     class Category(models.TextChoices):
-        RECOVERED = "recovered", _("Pålideligt forbedret og over grænsen")
-        IMPROVED = "improved", _("Pålideligt forbedret")
+        RECOVERED = "recovered", _("Forbedret og over grænsen")
+        IMPROVED = "improved", _("Forbedret")
         UNCHANGED = "unchanged", _("Uændret")
-        DETERIORATED = "deteriorated", _("Pålideligt forværret")
-        HARMED = "harmed", _("Pålideligt forværret og under grænsen")
+        DETERIORATED = "deteriorated", _("Forværret")
+        HARMED = "harmed", _("Forværret og under grænsen")
 
     class Method(models.TextChoices):
         RCI = "rci", _("Pålidelig ændring (RCI, Jacobson & Truax)")
@@ -416,3 +416,26 @@ class TrajectorySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} {self.instrument.short_name}"
+
+    @property
+    def category_label(self) -> str:
+        """The category in words that say how it was judged: 'pålideligt' only where the RCI was used."""
+        if not self.category:
+            return ""
+        if self.method == self.Method.RCI:
+            return str(RCI_LABELS[self.category])
+        return str(MID_LABELS.get(self.category, self.get_category_display()))
+
+
+RCI_LABELS = {
+    TrajectorySummary.Category.RECOVERED: _("Pålideligt forbedret og over den kliniske grænse"),
+    TrajectorySummary.Category.IMPROVED: _("Pålideligt forbedret"),
+    TrajectorySummary.Category.UNCHANGED: _("Ingen pålidelig ændring"),
+    TrajectorySummary.Category.DETERIORATED: _("Pålideligt forværret"),
+    TrajectorySummary.Category.HARMED: _("Pålideligt forværret og under den kliniske grænse"),
+}
+MID_LABELS = {
+    TrajectorySummary.Category.IMPROVED: _("Forbedret (mindst den mindste vigtige ændring)"),
+    TrajectorySummary.Category.UNCHANGED: _("Uændret (mindre end den mindste vigtige ændring)"),
+    TrajectorySummary.Category.DETERIORATED: _("Forværret (mindst den mindste vigtige ændring)"),
+}

@@ -116,7 +116,6 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "effektspor.sqlite3",
             "OPTIONS": dict(SQLITE_OPTIONS),
-            "TEST": {"NAME": VAR_DIR / "test-effektspor.sqlite3"},
         }
     }
 

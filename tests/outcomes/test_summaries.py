@@ -73,14 +73,14 @@ def test_summaries_equal_recomputation_after_random_writes(world, ops):
             services.measurement_record(
                 course=courses[index],
                 instrument=who5,
-                answers=dict(zip(links, values)),
+                answers=dict(zip(links, values, strict=True)),
                 date=day,
                 informer="citizen",
                 recorded_by=w.alice,
             )
         elif kind == "edit" and existing:
             m = existing[index % len(existing)]
-            services.measurement_update(measurement=m, user=w.alice, answers=dict(zip(links, values)), date=day)
+            services.measurement_update(measurement=m, user=w.alice, answers=dict(zip(links, values, strict=True)), date=day)
         elif kind == "delete" and existing:
             services.measurement_delete(measurement=existing[index % len(existing)], user=w.alice)
         assert stored_summaries() == expected_summaries()

@@ -80,7 +80,9 @@ def test_summaries_equal_recomputation_after_random_writes(world, ops):
             )
         elif kind == "edit" and existing:
             m = existing[index % len(existing)]
-            services.measurement_update(measurement=m, user=w.alice, answers=dict(zip(links, values, strict=True)), date=day)
+            services.measurement_update(
+                measurement=m, user=w.alice, answers=dict(zip(links, values, strict=True)), date=day
+            )
         elif kind == "delete" and existing:
             services.measurement_delete(measurement=existing[index % len(existing)], user=w.alice)
         assert stored_summaries() == expected_summaries()

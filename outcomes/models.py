@@ -380,11 +380,11 @@ class TrajectorySummary(models.Model):
     """
 
     class Category(models.TextChoices):
-        RECOVERED = "recovered", _("Forbedret og over grænsen")
+        RECOVERED = "recovered", _("Forbedret og krydset den kliniske grænse")
         IMPROVED = "improved", _("Forbedret")
         UNCHANGED = "unchanged", _("Uændret")
         DETERIORATED = "deteriorated", _("Forværret")
-        HARMED = "harmed", _("Forværret og under grænsen")
+        HARMED = "harmed", _("Forværret og krydset den kliniske grænse")
 
     class Method(models.TextChoices):
         RCI = "rci", _("Pålidelig ændring (RCI, Jacobson & Truax)")
@@ -428,11 +428,11 @@ class TrajectorySummary(models.Model):
 
 
 RCI_LABELS = {
-    TrajectorySummary.Category.RECOVERED: _("Pålideligt forbedret og over den kliniske grænse"),
+    TrajectorySummary.Category.RECOVERED: _("Pålideligt forbedret og krydset den kliniske grænse"),
     TrajectorySummary.Category.IMPROVED: _("Pålideligt forbedret"),
     TrajectorySummary.Category.UNCHANGED: _("Ingen pålidelig ændring"),
     TrajectorySummary.Category.DETERIORATED: _("Pålideligt forværret"),
-    TrajectorySummary.Category.HARMED: _("Pålideligt forværret og under den kliniske grænse"),
+    TrajectorySummary.Category.HARMED: _("Pålideligt forværret og krydset den kliniske grænse"),
 }
 MID_LABELS = {
     TrajectorySummary.Category.IMPROVED: _("Forbedret (mindst den mindste vigtige ændring)"),

@@ -46,7 +46,7 @@ def test_rci_category_and_method_when_instrument_has_reliability(client, world):
     result = client.get(reverse("outcomes:measurement_detail", args=[latest.pk])).content.decode()
     page = client.get(reverse("tracker:citizen_detail", args=[world.citizen_a.pk])).content.decode()
     for html in (result, page):
-        assert "Pålideligt forbedret og over den kliniske grænse" in html
+        assert "Pålideligt forbedret og krydset den kliniske grænse" in html
         assert "metode: pålidelig ændring, RCI" in html
 
 

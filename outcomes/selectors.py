@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from outcomes import statistics
-from outcomes.models import Goal, GoalReview, Instrument, Measurement, TrajectorySummary
+from outcomes.models import Goal, GoalReview, Instrument, ItemAnswer, Measurement, TrajectorySummary
 from tracker import selectors as tracker_selectors
 from tracker.models import Citizen, Collaboration, Course
 
@@ -102,6 +102,8 @@ def citizen_overview(*, user, citizen: Citizen) -> dict:
         Collaboration.objects.filter(course_id__in=course_ids).select_related("partner__sector", "kind")
     )
     return {
+        "life_domain_profile": life_domain_profile(by_instrument),
+        "sector_rows": collaboration_sector_rows(collaborations),
         "courses": courses,
         "open_courses": [c for c in courses if c.is_open],
         "measurements_by_instrument": dict(by_instrument),
@@ -110,6 +112,57 @@ def citizen_overview(*, user, citizen: Citizen) -> dict:
         "collaborations": collaborations,
         "instruments": recordable_instruments(),
     }
+
+
+def life_domain_profile(by_instrument: dict[Instrument, list[Measurement]]) -> dict | None:
+    """First and latest life-domain self-rating side by side, one row per domain (one query)."""
+    profile = next((i for i in by_instrument if i.scoring == Instrument.Scoring.PROFILE), None)
+    if profile is None:
+        return None
+    series = by_instrument[profile]
+    first, latest = series[0], series[-1]
+    answers = ItemAnswer.objects.filter(measurement_id__in={first.pk, latest.pk}).select_related("item")
+    values: dict[tuple[int, int], int] = {}
+    items = {}
+    for a in answers:
+        values[(a.measurement_id, a.item_id)] = a.value
+        items[a.item_id] = a.item
+    rows = []
+    for item in sorted(items.values(), key=lambda i: i.order):
+        before, after = values.get((first.pk, item.pk)), values.get((latest.pk, item.pk))
+        label = item.text.split(":")[0]
+        rows.append(
+            {
+                "label": label,
+                "first": before,
+                "latest": after,
+                "change": after - before if before is not None and after is not None else None,
+            }
+        )
+    return {"instrument": profile, "first": first, "latest": latest, "rows": rows, "single": first.pk == latest.pk}
+
+
+def collaboration_sector_rows(collaborations: list[Collaboration]) -> list[dict]:
+    """Who is involved around the citizen: per sector, how often, partners and the citizen's mean rating."""
+    by_sector: dict = {}
+    for c in collaborations:
+        row = by_sector.setdefault(
+            c.partner.sector,
+            {"sector": c.partner.sector, "count": 0, "ratings": [], "partners": set(), "with_citizen": 0},
+        )
+        row["count"] += 1
+        row["partners"].add(c.partner.name)
+        row["with_citizen"] += int(c.citizen_participated)
+        if c.usefulness is not None:
+            row["ratings"].append(c.usefulness)
+    rows = []
+    for row in sorted(by_sector.values(), key=lambda r: (-r["count"], r["sector"].order)):
+        ratings = row.pop("ratings")
+        row["mean_usefulness"] = sum(ratings) / len(ratings) if ratings else None
+        row["n_rated"] = len(ratings)
+        row["partners"] = sorted(row["partners"])
+        rows.append(row)
+    return rows
 
 
 def course_measurement_dates(*, course: Course, instrument: Instrument) -> set:
@@ -135,6 +188,7 @@ def measurement_context(*, measurement: Measurement) -> dict:
         return None if row is None or score is None or row[2] is None or row[0] == measurement.pk else score - row[2]
 
     return {
+        "series": series,
         "baseline_date": baseline[1],
         "change_since_baseline": diff(baseline),
         "previous_date": previous[1] if previous else None,

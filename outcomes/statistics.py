@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import heapq
 import math
+import numbers
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import NamedTuple
 
 import numpy as np
@@ -41,7 +43,7 @@ CATEGORIES = ("recovered", "improved", "unchanged", "deteriorated", "harmed")
 
 # --------------------------------------------------------------------------- validation helpers
 def _num(x: float, name: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
+    if isinstance(x, bool) or not isinstance(x, numbers.Real | Decimal):  # Decimal: Django DecimalField values
         raise ValueError(f"{name} must be a number, got {x!r}")
     x = float(x)
     if not math.isfinite(x):
@@ -178,12 +180,12 @@ def classify_change(
     classify_change(-pre, -post, cutoff=-c, higher_is_better=not h)`` holds exactly.
     """
     rci = reliable_change_index(pre, post, sd=sd, reliability=reliability)
+    cutoff = None if cutoff is None else _num(cutoff, "cutoff")
     better = rci if higher_is_better else -rci
     if abs(better) <= RELIABLE_Z:
         return "unchanged"
     if cutoff is None:
         return "improved" if better > 0 else "deteriorated"
-    cutoff = _num(cutoff, "cutoff")
     was, now = _functional(pre, cutoff, higher_is_better), _functional(post, cutoff, higher_is_better)
     if better > 0:
         return "recovered" if (not was and now) else "improved"
@@ -339,8 +341,8 @@ def funnel_limits_proportion(
     """Control limits for a proportion from n cases around the target θ0 (Spiegelhalter 2005).
 
     method "exact": binomial limits with Spiegelhalter's (2005, Appendix A.1.1) interpolation;
-    "normal": θ0 ± z·s, s = √(θ0(1 − θ0)/n). Over-dispersion (give at most one; both make the limits
-    approximate, so ``method`` is then not used): ``phi`` gives the multiplicative limits θ0 ± z·√φ·s
+    "normal": θ0 ± z·s, s = √(θ0(1 − θ0)/n). Over-dispersion (give at most one; the limits are then
+    approximate and ``method`` is not used): ``phi`` gives the multiplicative limits θ0 ± z·√φ·s
     (Spiegelhalter 2005 §6); ``tau2`` the additive random-effects limits on the arcsine-square-root scale,
     sin²(asin√θ0 ± z·√(1/(4n) + τ²)), as FunnelPlotR computes them and as ``overdispersion`` estimates τ²
     (Spiegelhalter et al. 2012). Limits are clipped to [0, 1].

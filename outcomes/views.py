@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
 
+from dashboards import charts
 from outcomes import selectors, services
 from outcomes.forms import ITEM_PREFIX, MeasurementForm
 from tracker import selectors as tracker_selectors
@@ -80,6 +81,16 @@ class MeasurementDetailView(RoleRequiredMixin, View):
                 purpose="measurement_detail",
             )
         answers = list(measurement.answers.select_related("item").order_by("item__order"))
+        instrument = measurement.instrument
+        if instrument.has_score:
+            context["timeline_spec"] = charts.timeline(
+                name=instrument.short_name,
+                points=[(date, score) for _pk, date, score in context["series"]],
+                score_min=instrument.score_min,
+                score_max=instrument.score_max,
+                cutoff=instrument.clinical_cutoff,
+                highlight=(measurement.date, measurement.score),
+            )
         return render(
             request, "outcomes/measurement_detail.html", {"measurement": measurement, "answers": answers, **context}
         )

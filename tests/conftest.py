@@ -21,3 +21,14 @@ def world(db):
     """Two units in one department: alice works in A, bob in B, charlie directs the municipality,
     lena leads A. Each unit has one citizen with an open course."""
     return factories.build_world()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Danish: a request in English must not leak its language into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from django.conf import settings
@@ -237,13 +238,21 @@ class Citizen(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tracker:citizen_detail", args=[self.pk])
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude=None) -> None:
+        # Accept DDMMYY-XXXX: store the ten digits before the field's own checks (max_length=10) run.
         if self.cpr:
-            self.cpr = normalise_cpr(self.cpr)
-            if self.birth_year is None:
-                self.birth_year = cpr_birth_date(self.cpr).year
+            digits = self.cpr.strip().replace("-", "").replace(" ", "")
+            if len(digits) == 10 and digits.isdigit():
+                self.cpr = digits
         elif self.cpr == "":
             self.cpr = None
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        # An invalid CPR number has already been reported by the field's validator.
+        if self.cpr and self.birth_year is None:
+            with contextlib.suppress(ValidationError):
+                self.birth_year = cpr_birth_date(normalise_cpr(self.cpr)).year
 
     @property
     def cpr_masked(self) -> str:

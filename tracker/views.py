@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from dashboards import charts
 from outcomes import selectors as outcome_selectors
 from tracker import selectors, services
 from tracker.filters import CitizenCourseFilterSet
@@ -85,6 +86,7 @@ class CitizenDetailView(RoleRequiredMixin, View):
             services.audit_log(
                 user=request.user, action=Action.READ, citizen_id=citizen.pk, obj=citizen, purpose="citizen_detail"
             )
+        context.update(charts.citizen_charts(context))
         return render(request, "tracker/citizen_detail.html", {"citizen": citizen, **context})
 
 

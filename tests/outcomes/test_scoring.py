@@ -5,6 +5,7 @@ to the 0–100 percentage score.
 """
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -162,15 +163,16 @@ def test_total_is_the_transcribed_total():
 
 
 def test_scoring_messages_are_clear_danish_sentences():
-    messages = scoring_messages(
-        {
-            "happy": "missing:0:5",
-            "calm": "out_of_range:0:5",
-            "active": "not_integer:0:5",
-            "bogus": scoring.UNKNOWN_ITEM,
-            "__all__": scoring.NOTHING_ANSWERED,
-        }
-    )
+    with translation.override("da"):
+        messages = scoring_messages(
+            {
+                "happy": "missing:0:5",
+                "calm": "out_of_range:0:5",
+                "active": "not_integer:0:5",
+                "bogus": scoring.UNKNOWN_ITEM,
+                "__all__": scoring.NOTHING_ANSWERED,
+            }
+        )
     assert messages == {
         "happy": "Besvar dette spørgsmål (0–5).",
         "calm": "Svaret skal være et helt tal fra 0 til 5.",

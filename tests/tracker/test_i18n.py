@@ -40,3 +40,11 @@ def test_english_catalogue_has_no_untranslated_or_fuzzy_entries():
         if re.search(r'^msgstr(\[\d\])? ""\s*$', e, re.M) and not re.search(r'^msgstr(\[\d\])? ""\n"', e, re.M)
     ]
     assert empty == []
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_danish(client, world):
+    """Municipal PCs often run an English browser; only the language switch changes the language."""
+    client.force_login(world.alice)
+    html = client.get(reverse("tracker:citizen_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="da">' in html

@@ -8,7 +8,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
+from django.utils import translation
 
 from tests import factories
 from tracker import services
@@ -26,6 +27,13 @@ CPR_FORMAT_MESSAGE = "Et CPR-nummer består af 10 cifre (DDMMÅÅ-XXXX)."
 CPR_DATE_MESSAGE = "De første seks cifre i CPR-nummeret er ikke en gyldig dato (DDMMÅÅ)."
 END_BEFORE_START_MESSAGE = "Et forløb kan ikke slutte før det begynder."
 SECOND_OPEN_COURSE_MESSAGE = "Borgeren har allerede et åbent forløb i denne enhed."
+
+
+@pytest.fixture(autouse=True)
+def danish():
+    """Messages are asserted in Danish, whatever language an earlier test's request left active in this thread."""
+    with translation.override("da"):
+        yield
 
 
 def reason(code: str = "goals-reached") -> EndReason:
@@ -199,10 +207,17 @@ def test_citizen_create_service_logs_creation_without_the_cpr(db):
     assert entry.detail["after"]["name"] == "Carl Carlsen"
 
 
-@pytest.mark.parametrize("stored", ["12345", "01019O1234", "010190-123", "01019012345"])
+@pytest.mark.parametrize("stored", ["12345", "01019O1234", "010190-123", "010190 123", ""])
 def test_database_refuses_cpr_that_is_not_ten_digits(db, stored):
     with pytest.raises(IntegrityError), transaction.atomic():
         Citizen.objects.create(name="Carl Carlsen", cpr=stored)
+    assert Citizen.objects.count() == 0
+
+
+def test_database_refuses_an_eleven_character_cpr(db):
+    # PostgreSQL refuses it as too long for varchar(10) (DataError); SQLite through the check constraint.
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        Citizen.objects.create(name="Carl Carlsen", cpr="010190-1234")
     assert Citizen.objects.count() == 0
 
 

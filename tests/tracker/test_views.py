@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from outcomes import services as outcome_services
 from outcomes.models import ItemAnswer, Measurement
@@ -20,6 +21,13 @@ from tracker.models import AuditEntry, Citizen, Course, EndReason, LegalBasis
 CPR_DATE_MESSAGE = "De første seks cifre i CPR-nummeret er ikke en gyldig dato (DDMMÅÅ)."
 END_BEFORE_START_MESSAGE = "Et forløb kan ikke slutte før det begynder."
 SECOND_OPEN_COURSE_MESSAGE = "Borgeren har allerede et åbent forløb i denne enhed."
+
+
+@pytest.fixture(autouse=True)
+def danish():
+    """Messages are asserted in Danish, whatever language an earlier test's request left active in this thread."""
+    with translation.override("da"):
+        yield
 
 
 def row_counts() -> dict[str, int]:
@@ -392,10 +400,11 @@ def test_pages_render_in_danish_by_default(client, world):
 @pytest.mark.parametrize(
     "name", ["tracker:citizen_list", "tracker:citizen_detail", "tracker:citizen_create", "tracker:course_start"]
 )
-def test_pages_render_with_english_accept_language(client, world, name):
+def test_pages_render_in_english_after_the_language_switch(client, world, name):
     client.force_login(world.alice)
+    client.cookies["django_language"] = "en"  # what the language switch sets
     args = [world.citizen_a.pk] if name in ("tracker:citizen_detail", "tracker:course_start") else []
-    response = client.get(reverse(name, args=args), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse(name, args=args))
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
 
@@ -632,4 +641,48 @@ def test_course_start_in_a_unit_the_user_does_not_belong_to_is_refused(client, w
         {"unit": world.unit_b.pk, "legal_basis": sel85().pk, "start": today().isoformat()},
     )
     assert response.status_code == 400
+    assert row_counts() == before
+
+
+# --- Error messages follow the user's language -------------------------------------------------------
+
+
+def in_english(message: str) -> str:
+    with translation.override("en"):
+        return translation.gettext(message)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("citizen", CPR_DATE_MESSAGE),
+        ("course_end", END_BEFORE_START_MESSAGE),
+        ("course_start", SECOND_OPEN_COURSE_MESSAGE),
+    ],
+)
+def test_form_errors_follow_the_users_language(client, world, name, message):
+    english = in_english(message)
+    assert english != message, "locale/en has no translation of this message"
+    client.force_login(world.alice)
+    client.cookies["django_language"] = "en"  # what the language switch sets
+    before = row_counts()
+    if name == "citizen":
+        response = client.post(reverse("tracker:citizen_create"), citizen_post(world, **{"citizen-cpr": "310290-1234"}))
+    elif name == "course_end":
+        response = client.post(
+            reverse("tracker:course_end", args=[world.course_a.pk]),
+            {
+                "end": (world.course_a.start - datetime.timedelta(days=1)).isoformat(),
+                "end_reason": EndReason.objects.get(code="moved").pk,
+            },
+        )
+    else:
+        response = client.post(
+            reverse("tracker:course_start", args=[world.citizen_a.pk]),
+            {"unit": world.unit_a.pk, "legal_basis": sel85().pk, "start": today().isoformat()},
+        )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert escape(english) in html
+    assert message not in html
     assert row_counts() == before

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outcomes import scoring
-from outcomes.models import Goal, GoalReview, Instrument, ItemAnswer, Measurement, TrajectorySummary
+from outcomes.models import Goal, GoalReview, Instrument, ItemAnswer, Measurement
 from outcomes.summaries import summary_refresh
 from tracker.models import AuditEntry, Course
 from tracker.services import audit_log, model_values
@@ -154,6 +154,11 @@ def measurement_delete(*, measurement: Measurement, user) -> None:
 
 @transaction.atomic
 def goal_create(*, user, course: Course, **fields: Any) -> Goal:
+    created_on = fields.get("created_on")
+    if created_on and created_on > timezone.localdate():
+        raise ValidationError({"created_on": _("Datoen må ikke ligge i fremtiden.")})
+    if created_on and created_on < course.start:
+        raise ValidationError({"created_on": _("Målet kan ikke sættes før forløbets start.")})
     goal = Goal(course=course, **fields)
     goal.full_clean()
     goal.save()
@@ -194,14 +199,3 @@ def goal_review_record(*, user, goal: Goal, date: datetime.date, level: int, not
         detail={"after": model_values(review, exclude=("note",))},
     )
     return review
-
-
-__all__ = [
-    "measurement_record",
-    "measurement_update",
-    "measurement_delete",
-    "goal_create",
-    "goal_review_record",
-    "scoring_messages",
-    "TrajectorySummary",
-]

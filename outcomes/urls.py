@@ -9,4 +9,7 @@ urlpatterns = [
         "courses/<int:course_pk>/measure/<slug:code>/", views.MeasurementCreateView.as_view(), name="measurement_create"
     ),
     path("measurements/<int:pk>/", views.MeasurementDetailView.as_view(), name="measurement_detail"),
+    path("courses/<int:course_pk>/goals/new/", views.GoalCreateView.as_view(), name="goal_create"),
+    path("goals/<int:pk>/review/", views.GoalReviewCreateView.as_view(), name="goal_review_create"),
+    path("citizens/<int:pk>/my-progress/", views.CitizenSummaryView.as_view(), name="citizen_summary"),
 ]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from dashboards import charts
 from outcomes import selectors, services
-from outcomes.forms import ITEM_PREFIX, MeasurementForm
+from outcomes.forms import ITEM_PREFIX, GoalForm, GoalReviewForm, MeasurementForm
 from tracker import selectors as tracker_selectors
 from tracker.models import AuditEntry
 from tracker.services import audit_log
@@ -94,3 +97,73 @@ class MeasurementDetailView(RoleRequiredMixin, View):
         return render(
             request, "outcomes/measurement_detail.html", {"measurement": measurement, "answers": answers, **context}
         )
+
+
+class GoalCreateView(RoleRequiredMixin, View):
+    """Set a goal with the citizen, in the citizen's own words, with five described levels."""
+
+    template_name = "outcomes/goal_form.html"
+
+    def get(self, request, course_pk: int):
+        course = tracker_selectors.course_get(user=request.user, pk=course_pk)
+        return render(request, self.template_name, {"form": GoalForm(), "course": course})
+
+    def post(self, request, course_pk: int):
+        course = tracker_selectors.course_get(user=request.user, pk=course_pk)
+        form = GoalForm(request.POST)
+        if form.is_valid():
+            try:
+                services.goal_create(user=request.user, course=course, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Målet er gemt."))
+                return redirect(f"{course.citizen.get_absolute_url()}#goals-h")
+        return render(request, self.template_name, {"form": form, "course": course}, status=400)
+
+
+class GoalReviewCreateView(RoleRequiredMixin, View):
+    """Review a goal: the level reached, chosen among the goal's own described levels."""
+
+    template_name = "outcomes/goal_review_form.html"
+
+    def form(self, goal, data=None):
+        form = GoalReviewForm(data)
+        form.fields["level"].widget.choices = [(v, f"{v:+d}: {text}") for v, text in goal.level_texts()]
+        return form
+
+    def get(self, request, pk: int):
+        goal = selectors.goal_get(user=request.user, pk=pk)
+        return render(request, self.template_name, {"form": self.form(goal), "goal": goal})
+
+    def post(self, request, pk: int):
+        goal = selectors.goal_get(user=request.user, pk=pk)
+        form = self.form(goal, request.POST)
+        if form.is_valid():
+            try:
+                services.goal_review_record(user=request.user, goal=goal, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Opfølgningen er gemt."))
+                return redirect(f"{goal.course.citizen.get_absolute_url()}#goals-h")
+        return render(request, self.template_name, {"form": form, "goal": goal}, status=400)
+
+
+class CitizenSummaryView(RoleRequiredMixin, View):
+    """'Min udvikling': a one-page summary for the citizen to take home — plain Danish, no staff notes."""
+
+    def get(self, request, pk: int):
+        with transaction.atomic():
+            citizen = tracker_selectors.citizen_get(user=request.user, pk=pk)
+            overview = selectors.citizen_overview(user=request.user, citizen=citizen)
+            audit_log(
+                user=request.user,
+                action=AuditEntry.Action.EXPORT,
+                citizen_id=citizen.pk,
+                obj=citizen,
+                purpose="citizen_summary_print",
+            )
+        context = {"citizen": citizen, **overview, **charts.citizen_charts(overview), "today": timezone.localdate()}
+        return render(request, "outcomes/citizen_summary.html", context)

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Course, LegalBasis, OrganisationUnit
+from tracker.models import Course, LegalBasis, OrganisationUnit, Partner, Sector
 
 
 class CitizenCourseFilterSet(django_filters.FilterSet):
@@ -18,9 +18,13 @@ class CitizenCourseFilterSet(django_filters.FilterSet):
         label=_("Lovgrundlag"), queryset=LegalBasis.objects.all(), empty_label=_("Alle")
     )
 
+    due = django_filters.BooleanFilter(
+        label=_("Opfølgning forfalden"), field_name="due", widget=django_filters.widgets.BooleanWidget()
+    )
+
     class Meta:
         model = Course
-        fields = ["q", "unit", "legal_basis"]
+        fields = ["q", "unit", "legal_basis", "due"]
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,3 +40,16 @@ class CitizenCourseFilterSet(django_filters.FilterSet):
         if digits.isdigit() and len(digits) >= 6:
             condition |= Q(citizen__cpr__startswith=digits)
         return queryset.filter(condition)
+
+
+class PartnerFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Søg"), method="search")
+    sector = django_filters.ModelChoiceFilter(label=_("Sektor"), queryset=Sector.objects.all(), empty_label=_("Alle"))
+
+    class Meta:
+        model = Partner
+        fields = ["q", "sector"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(contact__icontains=value)) if value else queryset

@@ -8,7 +8,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Citizen, Course, EndReason, LegalBasis, normalise_cpr
+from tracker.models import (
+    Citizen,
+    Collaboration,
+    CollaborationKind,
+    Course,
+    EndReason,
+    LegalBasis,
+    Partner,
+    Sector,
+    normalise_cpr,
+)
 
 
 class DateInput(forms.DateInput):
@@ -102,3 +112,74 @@ class CourseEndForm(forms.ModelForm):
         if end > timezone.localdate():
             raise forms.ValidationError(_("Slutdatoen må ikke ligge i fremtiden."))
         return end
+
+
+class CollaborationForm(forms.Form):
+    """Log one collaboration in a few seconds: type the partner (suggestions from the register), or a new one
+    with its sector; the rest has sensible defaults."""
+
+    partner_name = forms.CharField(
+        label=_("Samarbejdspartner"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"list": "partner-options", "autocomplete": "off"}),
+        help_text=_("Skriv for at søge i registeret. En ny samarbejdspartner oprettes, når du vælger en sektor."),
+    )
+    new_partner_sector = forms.ModelChoiceField(
+        label=_("Sektor (kun for en ny samarbejdspartner)"),
+        queryset=Sector.objects.all(),
+        required=False,
+        empty_label=_("— vælg sektor —"),
+    )
+    kind = forms.ModelChoiceField(label=_("Form"), queryset=CollaborationKind.objects.all(), empty_label=None)
+    date = forms.DateField(label=_("Dato"), widget=DateInput())
+    citizen_participated = forms.BooleanField(label=_("Borgeren deltog"), required=False, initial=True)
+    initiated_by = forms.ChoiceField(
+        label=_("Taget initiativ af"), choices=Collaboration.Initiator.choices, initial=Collaboration.Initiator.UNIT
+    )
+    usefulness = forms.TypedChoiceField(
+        label=_("Borgerens vurdering af udbyttet"),
+        choices=[("", _("Ikke vurderet")), *[(v, str(v)) for v in range(1, 6)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("1 = slet ikke nyttigt, 5 = meget nyttigt – borgerens egen vurdering."),
+    )
+    note = forms.CharField(label=_("Kort note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("Datoen må ikke ligge i fremtiden."))
+        return date
+
+    def clean(self):
+        cleaned = super().clean()
+        name = (cleaned.get("partner_name") or "").strip()
+        if not name:
+            return cleaned
+        partner = Partner.objects.filter(name__iexact=name).select_related("sector").first()
+        if partner is None:
+            for p in Partner.objects.select_related("sector"):
+                if str(p).lower() == name.lower():  # the suggestion text is "Name (Sector)"
+                    partner = p
+                    break
+        sector = cleaned.get("new_partner_sector")
+        if partner is None and sector is None:
+            self.add_error(
+                "new_partner_sector",
+                _("“%(name)s” findes ikke i registeret. Vælg en sektor for at oprette den som ny samarbejdspartner.")
+                % {"name": name},
+            )
+        cleaned["partner"] = partner
+        return cleaned
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["name", "sector", "contact"]

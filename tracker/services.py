@@ -137,6 +137,16 @@ def partner_create(*, user, name: str, sector, contact: str = "") -> Partner:
 
 
 @transaction.atomic
+def collaboration_log(
+    *, user, course: Course, partner: Partner | None, new_partner_name: str = "", new_partner_sector=None, **fields: Any
+) -> Collaboration:
+    """Record a collaboration, creating its partner first when it is new — both or neither."""
+    if partner is None:
+        partner = partner_create(user=user, name=new_partner_name, sector=new_partner_sector)
+    return collaboration_record(user=user, course=course, partner=partner, **fields)
+
+
+@transaction.atomic
 def collaboration_record(
     *,
     user,

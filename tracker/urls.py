@@ -14,6 +14,9 @@ tracker_patterns = [
     path("citizens/<int:pk>/cpr/", views.CprRevealView.as_view(), name="citizen_cpr_reveal"),
     path("citizens/<int:pk>/courses/new/", views.CourseStartView.as_view(), name="course_start"),
     path("courses/<int:pk>/end/", views.CourseEndView.as_view(), name="course_end"),
+    path("courses/<int:pk>/collaborations/new/", views.CollaborationCreateView.as_view(), name="collaboration_create"),
+    path("partners/", views.PartnerListView.as_view(), name="partner_list"),
+    path("partners/new/", views.PartnerCreateView.as_view(), name="partner_create"),
     path("no-role/", views.NoRoleView.as_view(), name="no_role"),
 ]
 

@@ -7,19 +7,21 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+from django_tables2.export.views import ExportMixin
 
 from dashboards import charts
 from outcomes import selectors as outcome_selectors
 from tracker import selectors, services
-from tracker.filters import CitizenCourseFilterSet
-from tracker.forms import CitizenForm, CourseEndForm, CourseStartForm
+from tracker.filters import CitizenCourseFilterSet, PartnerFilterSet
+from tracker.forms import CitizenForm, CollaborationForm, CourseEndForm, CourseStartForm, PartnerForm
 from tracker.models import AuditEntry
-from tracker.tables import CitizenCourseTable
+from tracker.tables import CitizenCourseTable, PartnerTable
 
 Action = AuditEntry.Action
 
@@ -50,15 +52,20 @@ class NoRoleView(LoginRequiredMixin, TemplateView):
     template_name = "tracker/no_role.html"
 
 
-class CitizenListView(RoleRequiredMixin, SingleTableMixin, FilterView):
-    """'Mine borgere': open courses in the caseworker's units."""
+class CitizenListView(RoleRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    """'Mine borgere': open courses in the caseworker's units, sortable, filterable, exportable."""
 
     table_class = CitizenCourseTable
     filterset_class = CitizenCourseFilterSet
     template_name = "tracker/citizen_list.html"
+    export_formats = ("csv", "xlsx")
+    exclude_columns = ()
+
+    def get_export_filename(self, export_format):
+        return f"mine-borgere-{timezone.localdate():%Y-%m-%d}.{export_format}"
 
     def get_queryset(self):
-        return selectors.course_list(user=self.request.user)
+        return selectors.my_citizens(user=self.request.user)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -66,10 +73,23 @@ class CitizenListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         return kwargs
 
     def get(self, request, *args, **kwargs):
+        # The search, or the export, is logged in the same transaction as the read it describes.
         with transaction.atomic():
             response = super().get(request, *args, **kwargs)
-            criteria = {k: v for k, v in request.GET.items() if k in ("q", "unit", "legal_basis") and v}
-            if criteria:
+            criteria = {k: v for k, v in request.GET.items() if k in ("q", "unit", "legal_basis", "due") and v}
+            export = request.GET.get(self.export_trigger_param)
+            if export in self.export_formats:
+                services.audit_log(
+                    user=request.user,
+                    action=Action.EXPORT,
+                    purpose="citizen_list",
+                    detail={
+                        "format": export,
+                        "criteria": criteria,
+                        "citizen_ids": sorted({c.citizen_id for c in self.object_list}),
+                    },
+                )
+            elif criteria:
                 services.audit_log(
                     user=request.user, action=Action.SEARCH, purpose="citizen_list", detail={"criteria": criteria}
                 )
@@ -199,3 +219,72 @@ class CourseEndView(RoleRequiredMixin, View):
                 messages.success(request, _("Forløbet er afsluttet."))
                 return redirect(course.citizen)
         return render(request, self.template_name, {"form": form, "course": course}, status=400)
+
+
+class CollaborationCreateView(RoleRequiredMixin, View):
+    """Log one collaboration around a course; a new partner can be created in the same form."""
+
+    template_name = "tracker/collaboration_form.html"
+
+    def context(self, course, form):
+        return {"course": course, "form": form, "partners": selectors.partner_list()}
+
+    def get(self, request, pk: int):
+        course = selectors.course_get(user=request.user, pk=pk)
+        return render(request, self.template_name, self.context(course, CollaborationForm()))
+
+    def post(self, request, pk: int):
+        course = selectors.course_get(user=request.user, pk=pk)
+        form = CollaborationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.collaboration_log(
+                    user=request.user,
+                    course=course,
+                    partner=data["partner"],
+                    new_partner_name=data["partner_name"],
+                    new_partner_sector=data["new_partner_sector"],
+                    kind=data["kind"],
+                    date=data["date"],
+                    initiated_by=data["initiated_by"],
+                    citizen_participated=data["citizen_participated"],
+                    usefulness=data["usefulness"],
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Samarbejdet er registreret."))
+                return redirect(f"{course.citizen.get_absolute_url()}#collab-h")
+        return render(request, self.template_name, self.context(course, form), status=400)
+
+
+class PartnerListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+    """The partner register: organisations and people the units work with (no citizen data)."""
+
+    table_class = PartnerTable
+    filterset_class = PartnerFilterSet
+    template_name = "tracker/partner_list.html"
+
+    def get_queryset(self):
+        return selectors.partner_list_with_use(user=self.request.user)
+
+
+class PartnerCreateView(RoleRequiredMixin, View):
+    template_name = "tracker/partner_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": PartnerForm()})
+
+    def post(self, request):
+        form = PartnerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.partner_create(user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Samarbejdspartneren er oprettet."))
+                return redirect("tracker:partner_list")
+        return render(request, self.template_name, {"form": form}, status=400)

@@ -1,0 +1,281 @@
+"""Chart specifications for the director's comparison (plain plotly JSON, like dashboards/charts.py).
+
+Only unit-level numbers go into these specs: no citizen names, ids or free text ever reach the browser.
+Suppressed rows are left out of every chart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from dashboards.charts import BAD, BRAND, MUTED, SECOND, _layout
+from dashboards.comparison import Comparison
+from outcomes import statistics
+
+LIMIT95 = {"color": MUTED, "width": 2, "dash": "dash"}
+LIMIT998 = {"color": BAD, "width": 2, "dash": "dot"}
+
+
+def _limit_traces(xs: list[float], lows95, highs95, lows998, highs998) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": xs,
+            "y": highs95,
+            "name": _("95%-grænser"),
+            "line": LIMIT95,
+            "hoverinfo": "skip",
+            "legendgroup": "95",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": xs,
+            "y": lows95,
+            "name": _("95%-grænser"),
+            "line": LIMIT95,
+            "hoverinfo": "skip",
+            "legendgroup": "95",
+            "showlegend": False,
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": xs,
+            "y": highs998,
+            "name": _("99,8%-grænser"),
+            "line": LIMIT998,
+            "hoverinfo": "skip",
+            "legendgroup": "998",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": xs,
+            "y": lows998,
+            "name": _("99,8%-grænser"),
+            "line": LIMIT998,
+            "hoverinfo": "skip",
+            "legendgroup": "998",
+            "showlegend": False,
+        },
+    ]
+
+
+def _n_grid(max_n: int) -> list[int]:
+    top = max(10, int(max_n * 1.15))
+    return sorted({max(2, int(round(v))) for v in np.geomspace(2, top, 60)})
+
+
+def funnel_share(comparison: Comparison) -> dict[str, Any] | None:
+    """Share improved against number of paired citizens, with exact binomial (or φ-adjusted) limits."""
+    shown = [f for f in comparison.rows if f.improved_share is not None]
+    overall = comparison.overall
+    if not shown or not overall.paired:
+        return None
+    target = overall.improved / overall.paired
+    if not 0 < target < 1:
+        return None
+    xs = _n_grid(max(f.paired for f in shown))
+    phi = comparison.phi if comparison.overdispersion_used else None
+    method = "normal" if phi else "exact"
+
+    def lims(level):
+        return [statistics.funnel_limits_proportion(target, n, level=level, method=method, phi=phi) for n in xs]
+
+    l95, l998 = lims(0.95), lims(0.998)
+    pct = [[round(v * 100, 2) for v in pair] for pair in zip(*l95, strict=True)]
+    pct998 = [[round(v * 100, 2) for v in pair] for pair in zip(*l998, strict=True)]
+    data = _limit_traces(xs, pct[0], pct[1], pct998[0], pct998[1])
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": [xs[0], xs[-1]],
+            "y": [target * 100] * 2,
+            "name": _("Samlet andel"),
+            "line": {"color": BRAND, "width": 2},
+            "hoverinfo": "skip",
+        }
+    )
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "name": _("Enheder"),
+            "x": [f.paired for f in shown],
+            "y": [round(f.improved_share * 100, 1) for f in shown],
+            "text": [f.name for f in shown],
+            "textposition": "top center",
+            "marker": {
+                "size": 12,
+                "color": SECOND,
+                "symbol": [
+                    "triangle-up" if f.position == "above" else "triangle-down" if f.position == "below" else "circle"
+                    for f in shown
+                ],
+            },
+            "hovertemplate": "%{text}: %{y:.0f}% (n=%{x})<extra></extra>",
+        }
+    )
+    return {
+        "data": data,
+        "layout": _layout(
+            height=460,
+            xaxis={"title": {"text": _("Borgere med første og opfølgende måling (n)")}, "rangemode": "tozero"},
+            yaxis={"title": {"text": _("Andel forbedret (%)")}, "range": [0, 100]},
+        ),
+    }
+
+
+def funnel_mean(comparison: Comparison) -> dict[str, Any] | None:
+    """Mean change against n, with limits θ0 ± z·σ/√n around the overall mean change."""
+    shown = [f for f in comparison.rows if f.mean_change is not None and f.mean_funnel95 is not None]
+    overall = comparison.overall
+    if not shown or overall.sd_change is None:
+        return None
+    xs = _n_grid(max(f.paired for f in shown))
+    l95 = [statistics.funnel_limits_mean(overall.mean_change, overall.sd_change, n, level=0.95) for n in xs]
+    l998 = [statistics.funnel_limits_mean(overall.mean_change, overall.sd_change, n, level=0.998) for n in xs]
+    data = _limit_traces(xs, [a for a, _b in l95], [b for _a, b in l95], [a for a, _b in l998], [b for _a, b in l998])
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": [xs[0], xs[-1]],
+            "y": [overall.mean_change] * 2,
+            "name": _("Samlet gennemsnit"),
+            "line": {"color": BRAND, "width": 2},
+            "hoverinfo": "skip",
+        }
+    )
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "name": _("Enheder"),
+            "x": [f.paired for f in shown],
+            "y": [round(f.mean_change, 2) for f in shown],
+            "text": [f.name for f in shown],
+            "textposition": "top center",
+            "marker": {"size": 12, "color": SECOND},
+            "hovertemplate": "%{text}: %{y:.1f} (n=%{x})<extra></extra>",
+        }
+    )
+    return {
+        "data": data,
+        "layout": _layout(
+            height=420,
+            xaxis={"title": {"text": _("Borgere med første og opfølgende måling (n)")}, "rangemode": "tozero"},
+            yaxis={"title": {"text": _("Gennemsnitlig ændring")}},
+        ),
+    }
+
+
+def forest(comparison: Comparison) -> dict[str, Any] | None:
+    """Mean change with 95% CI per unit, unadjusted and case-mix adjusted (observed − expected)."""
+    shown = [f for f in comparison.rows if f.change_ci is not None]
+    if not shown:
+        return None
+    names = [f.name for f in shown]
+    raw = {
+        "type": "scatter",
+        "mode": "markers",
+        "name": _("Ændring (ujusteret)"),
+        "y": names,
+        "x": [round(f.mean_change, 2) for f in shown],
+        "error_x": {
+            "type": "data",
+            "symmetric": False,
+            "array": [round(f.change_ci[1] - f.mean_change, 2) for f in shown],
+            "arrayminus": [round(f.mean_change - f.change_ci[0], 2) for f in shown],
+            "color": BRAND,
+        },
+        "marker": {"symbol": "circle", "size": 11, "color": BRAND},
+    }
+    adj_rows = [f for f in shown if f.adjusted_ci is not None]
+    adjusted = {
+        "type": "scatter",
+        "mode": "markers",
+        "name": _("Observeret − forventet (justeret)"),
+        "y": [f.name for f in adj_rows],
+        "x": [round(f.adjusted_change, 2) for f in adj_rows],
+        "error_x": {
+            "type": "data",
+            "symmetric": False,
+            "array": [round(f.adjusted_ci[1] - f.adjusted_change, 2) for f in adj_rows],
+            "arrayminus": [round(f.adjusted_change - f.adjusted_ci[0], 2) for f in adj_rows],
+            "color": SECOND,
+        },
+        "marker": {"symbol": "diamond", "size": 11, "color": SECOND},
+        "xaxis": "x2",
+    }
+    return {
+        "data": [raw, adjusted],
+        "layout": _layout(
+            height=max(260, 42 * len(shown) + 120),
+            grid={"rows": 1, "columns": 2, "pattern": "independent"},
+            xaxis={"title": {"text": _("Gns. ændring (95% CI)")}, "zeroline": True, "domain": [0, 0.47]},
+            xaxis2={"title": {"text": _("Justeret: observeret − forventet")}, "zeroline": True, "domain": [0.53, 1]},
+            yaxis={"automargin": True, "autorange": "reversed"},
+            margin={"l": 16, "r": 16, "t": 16, "b": 60},
+        ),
+    }
+
+
+def trends(comparison: Comparison) -> list[dict[str, Any]]:
+    """Small multiples: one mini chart per row with the quarterly mean score (quarters with < k citizens left out)."""
+    out = []
+    inst = comparison.instrument
+    shapes = []
+    if inst.clinical_cutoff is not None:
+        shapes = [
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": inst.clinical_cutoff,
+                "y1": inst.clinical_cutoff,
+                "line": {"color": BAD, "width": 1, "dash": "dash"},
+            }
+        ]
+    for f in comparison.rows:
+        if f.suppressed:
+            continue
+        points = [(q, m, n) for q, m, n in comparison.trends.get(f.key, []) if n >= comparison.k and m is not None]
+        if not points:
+            continue
+        out.append(
+            {
+                "row": f,
+                "points": points,
+                "spec": {
+                    "data": [
+                        {
+                            "type": "scatter",
+                            "mode": "lines+markers",
+                            "name": f.name,
+                            "x": [q.isoformat() for q, _m, _n in points],
+                            "y": [round(m, 1) for _q, m, _n in points],
+                            "line": {"color": BRAND},
+                            "marker": {"size": 7},
+                            "hovertemplate": "%{x|%b %Y}: %{y}<extra></extra>",
+                        }
+                    ],
+                    "layout": _layout(
+                        height=200,
+                        showlegend=False,
+                        margin={"l": 40, "r": 8, "t": 8, "b": 32},
+                        xaxis={"type": "date", "tickformat": "%m/%y"},
+                        yaxis={"range": [inst.score_min, inst.score_max]},
+                        shapes=shapes,
+                    ),
+                },
+            }
+        )
+    return out

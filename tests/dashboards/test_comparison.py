@@ -1,0 +1,270 @@
+"""The director's comparison: figures against independent computations, privacy scan, suppression, queries."""
+
+import csv
+import datetime
+import io
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from scipy import stats
+
+from dashboards.comparison import count_table, unit_comparison
+from outcomes import services as outcome_services
+from outcomes.models import Instrument, Measurement
+from tests import factories
+from tracker import demo_data
+from tracker.models import Citizen, Collaboration, DirectorScope, OrganisationUnit
+
+TODAY = datetime.date.today()
+LINKS = ["happy", "calm", "active", "rested", "interest"]
+
+
+def who5():
+    return Instrument.objects.get(code="who5")
+
+
+def record(course, days_ago, value, user):
+    return outcome_services.measurement_record(
+        course=course,
+        instrument=who5(),
+        answers=dict.fromkeys(LINKS, value),
+        date=TODAY - datetime.timedelta(days=days_ago),
+        informer="citizen",
+        recorded_by=user,
+    )
+
+
+def hand_built(world, sizes=(8, 6, 3)):
+    """Three units of known trajectories: raw WHO-5 item value before → after for each citizen."""
+    units = [world.unit_a, world.unit_b, factories.UnitFactory(name="Lille enhed", code="c", parent=world.department)]
+    plans = {
+        0: [(1, 3)] * 5 + [(2, 2)] * 2 + [(3, 1)] * 1,  # 5 improved (+40), 2 unchanged, 1 deteriorated
+        1: [(2, 3)] * 3 + [(2, 2)] * 3,  # 3 improved (+20), 3 unchanged
+        2: [(1, 4)] * 3,  # only 3 citizens: suppressed at k = 5
+    }
+    for i, unit in enumerate(units):
+        for before, after in plans[i][: sizes[i]]:
+            course = factories.CourseFactory(unit=unit, start=TODAY - datetime.timedelta(days=200))
+            record(course, 150, before, world.alice)
+            record(course, 10, after, world.alice)
+    return units
+
+
+@pytest.mark.django_db
+def test_figures_match_independent_computation(world):
+    hand_built(world)
+    c = unit_comparison(user=world.charlie, instrument=who5(), start=TODAY - datetime.timedelta(days=365), end=TODAY)
+    rows = {f.name: f for f in c.rows}
+    a, b, small = rows["Bostøtte A"], rows["Værested B"], rows["Lille enhed"]
+    # Unit A: 8 paired of 9 active (world.course_a has no measurements).
+    changes_a = np.array([40] * 5 + [0] * 2 + [-40])
+    assert (a.active, a.paired, a.improved, a.unchanged, a.deteriorated) == (9, 8, 5, 2, 1)
+    assert a.coverage == pytest.approx(8 / 9)
+    assert a.mean_change == pytest.approx(changes_a.mean())
+    sem = stats.sem(changes_a)
+    t = stats.t.ppf(0.975, len(changes_a) - 1)
+    assert a.change_ci == pytest.approx((changes_a.mean() - t * sem, changes_a.mean() + t * sem))
+    wilson = stats.binomtest(5, 8).proportion_ci(confidence_level=0.95, method="wilson")
+    assert a.improved_ci == pytest.approx((wilson.low, wilson.high))
+    # Exact binomial funnel limits around the overall share (8 of 14 shown + 3 small = 11 of 17).
+    assert c.overall.paired == 17 and c.overall.improved == 11
+    target = 11 / 17
+    lo_p = stats.binom.ppf(0.025, 8, target)
+    assert a.funnel95[0] <= lo_p / 8 + 1e-9 or a.funnel95[0] == pytest.approx(lo_p / 8, abs=1 / 8)
+    assert a.funnel95[0] < target < a.funnel95[1]
+    # Unit B.
+    assert (b.active, b.paired, b.improved) == (7, 6, 3)
+    # The small unit is suppressed entirely.
+    assert small.suppressed and small.mean_change is None and small.improved is None and small.improved_share is None
+
+
+@pytest.mark.django_db
+def test_case_mix_adjustment_matches_least_squares(world):
+    hand_built(world)
+    c = unit_comparison(user=world.charlie, instrument=who5(), start=TODAY - datetime.timedelta(days=365), end=TODAY)
+    # Independent: all factors equal (same age group, gender, legal basis) → expected change = a + b·(baseline − mean).
+    rows = list(
+        Measurement.objects.order_by("course_id", "date").values_list("course_id", "course__unit__name", "score")
+    )
+    per_course = {}
+    for course_id, unit, score in rows:
+        per_course.setdefault(course_id, [unit, []])[1].append(score)
+    names = [u for u, s in per_course.values()]
+    base = np.array([s[0] for u, s in per_course.values()])
+    change = np.array([s[-1] - s[0] for u, s in per_course.values()])
+    x = np.column_stack([np.ones(len(base)), base - base.mean()])
+    beta, *_ = np.linalg.lstsq(x, change, rcond=None)
+    residual = change - x @ beta
+    expected_a = residual[[n == "Bostøtte A" for n in names]].mean()
+    a = next(f for f in c.rows if f.name == "Bostøtte A")
+    assert a.adjusted_change == pytest.approx(expected_a, abs=1e-3)
+    assert c.overall.expected_improved == pytest.approx(c.overall.improved, rel=1e-3)
+
+
+@pytest.mark.django_db
+def test_secondary_suppression_in_count_table(world):
+    hand_built(world)
+    c = unit_comparison(user=world.charlie, instrument=who5(), start=TODAY - datetime.timedelta(days=365), end=TODAY)
+    table = count_table(c)
+    cells = {name: values for name, values, _total in table["rows"]}
+    # Unit A: 5 / 2 / 1 → 2 and 1 are below k; hidden together so neither can be derived from the row total.
+    assert cells["Bostøtte A"][1] is None and cells["Bostøtte A"][2] is None
+    for name, values, total in table["rows"]:
+        hidden = [v is None for v in values]
+        assert sum(hidden) != 1 or total is None, f"{name}: a single hidden cell is derivable from its row total"
+    assert "Lille enhed" not in cells
+
+
+@pytest.mark.django_db
+def test_changing_k_changes_what_is_suppressed(world, settings):
+    hand_built(world)
+    period = {"start": TODAY - datetime.timedelta(days=365), "end": TODAY}
+    settings.SMALL_NUMBER_K = 3
+    small = next(
+        f for f in unit_comparison(user=world.charlie, instrument=who5(), **period).rows if f.name == "Lille enhed"
+    )
+    assert not small.suppressed and small.paired == 3
+    settings.SMALL_NUMBER_K = 7
+    b = next(f for f in unit_comparison(user=world.charlie, instrument=who5(), **period).rows if f.name == "Værested B")
+    assert b.effect_suppressed and b.improved_share is None  # 6 paired < 7
+
+
+def test_k_below_three_is_refused_at_start_up(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        "DJANGO_DEBUG": "1",
+        "EFFEKTSPOR_SMALL_NUMBER_K": "2",
+        "EFFEKTSPOR_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "EFFEKTSPOR_SMALL_NUMBER_K must be at least 3" in result.stderr
+
+
+@pytest.mark.django_db
+def test_only_directors_open_the_comparison(client, world):
+    url = reverse("dashboards:director_home")
+    assert client.get(url).status_code == 302
+    for user in (world.alice, world.bob, world.lena):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+    client.force_login(world.charlie)
+    assert client.get(url).status_code == 200
+
+
+@pytest.fixture
+def demo_world(db):
+    demo_data.seed(units=7, citizens=90, months=18, seed=11, today=TODAY)
+    director = factories.UserFactory(username="dir")
+    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    # Free text that must never reach a director.
+    m = Measurement.objects.first()
+    Measurement.objects.filter(pk=m.pk).update(note="HEMMELIG-NOTE-123")
+    Collaboration.objects.filter(pk=Collaboration.objects.first().pk).update(note="FORTROLIG-SAMTALE-456")
+    return director
+
+
+@pytest.mark.django_db
+def test_no_citizen_data_in_anything_a_director_can_request(client, demo_world):
+    client.force_login(demo_world)
+    url = reverse("dashboards:director_home")
+    queries = [
+        "",
+        "period=quarter",
+        "period=two-years",
+        "overdispersion=on",
+        "instrument=ors",
+        f"root={OrganisationUnit.objects.get(code='socialpsykiatri').pk}",
+        "period=custom&start=2020-01-01&end=2030-01-01",
+    ]
+    bodies = []
+    for q in queries:
+        for export in ("", "&_export=csv", "&_export=xlsx"):
+            response = client.get(f"{url}?{q}{export}")
+            assert response.status_code == 200
+            bodies.append(
+                response.content.decode("utf-8", errors="replace")
+                if export != "&_export=xlsx"
+                else _xlsx_text(response.content)
+            )
+    text = "\n".join(bodies)
+    for name, cpr, external_id in Citizen.objects.values_list("name", "cpr", "external_id"):
+        assert name not in text
+        assert external_id not in text
+        if cpr:
+            assert cpr not in text and f"{cpr[:6]}-" not in text
+    assert "HEMMELIG-NOTE-123" not in text and "FORTROLIG-SAMTALE-456" not in text
+    assert "/citizens/" not in text
+    # The JSON behind the charts carries unit-level numbers only.
+    for body in bodies:
+        for blob in re.findall(r'<script id="[^"]+" type="application/json">(.*?)</script>', body, re.S):
+            assert "citizen" not in blob.lower()
+
+
+def _xlsx_text(content: bytes) -> str:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return "\n".join(
+        " ".join(str(v) for v in row if v is not None) for ws in book for row in ws.iter_rows(values_only=True)
+    )
+
+
+@pytest.mark.django_db
+def test_no_unit_figure_about_fewer_than_k_citizens(client, demo_world, settings):
+    settings.SMALL_NUMBER_K = 5
+    client.force_login(demo_world)
+    response = client.get(reverse("dashboards:director_home") + "?period=quarter&_export=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    body = rows[1:]
+    assert body
+    for row in body:
+        active = row[1]
+        if active.startswith("<"):
+            assert all(v == "" for v in row[2:])
+            continue
+        assert int(active) >= 5
+        paired = row[2]
+        if not paired.startswith("<"):
+            assert int(paired) >= 5
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.django_db
+def test_query_count_does_not_grow_with_data(client):
+    demo_data.seed(units=4, citizens=30, months=12, seed=3, today=TODAY)
+    director = factories.UserFactory(username="d1")
+    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    client.force_login(director)
+    url = reverse("dashboards:director_home")
+    client.get(url)
+    small = _count_queries(client, url)
+    demo_data.clear()
+    demo_data.seed(units=8, citizens=300, months=24, seed=4, today=TODAY)
+    director = factories.UserFactory(username="d2")
+    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    client.force_login(director)
+    client.get(url)
+    large = _count_queries(client, url)
+    assert small == large
+    assert large <= 25

@@ -1,0 +1,204 @@
+"""Measure the main pages on a seeded benchmark database: `python manage.py bench [--json]`.
+
+Seeds a separate database (SQLite file in var/, or `<name>_bench_…` on PostgreSQL when DATABASE_URL points
+there) unless it already holds the requested data set, then times, warm, at least 20 requests of each page
+through Django's test client in this process (server time: middleware, views, queries and templates —
+no network), with their query counts, and times a naive baseline: one raw SQL query computing each unit's
+mean change (first to latest measurement per course) straight from the measurement rows, as a
+spreadsheet-style implementation would.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import resource
+import statistics as stats
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.urls import reverse
+
+NAIVE_SQL = """
+WITH ranked AS (
+    SELECT m.course_id, m.score,
+           ROW_NUMBER() OVER (PARTITION BY m.course_id ORDER BY m.date, m.id) AS first_rank,
+           ROW_NUMBER() OVER (PARTITION BY m.course_id ORDER BY m.date DESC, m.id DESC) AS last_rank
+    FROM outcomes_measurement m
+    WHERE m.instrument_id = %s
+)
+SELECT c.unit_id, AVG(l.score - f.score) AS mean_change, COUNT(*) AS n
+FROM ranked f
+JOIN ranked l ON l.course_id = f.course_id AND l.last_rank = 1 AND l.first_rank > 1
+JOIN tracker_course c ON c.id = f.course_id
+WHERE f.first_rank = 1
+GROUP BY c.unit_id
+"""
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+class Command(BaseCommand):
+    help = "Seed (once) a benchmark database and time the main pages against a naive baseline."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--citizens", type=int, default=10000)
+        parser.add_argument("--units", type=int, default=40)
+        parser.add_argument("--months", type=int, default=24)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--requests", type=int, default=20)
+        parser.add_argument("--json", action="store_true", help="Print one JSON object instead of a table.")
+
+    def handle(self, *args, **opts):
+        signature = f"c{opts['citizens']}-u{opts['units']}-m{opts['months']}-s{opts['seed']}"
+        self.use_bench_database(signature)
+        seed_seconds = self.ensure_dataset(signature, opts)
+        setup_test_environment()
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        pages = self.measure_pages(opts["requests"])
+        baseline = self.measure_baseline(opts["requests"])
+        result = {
+            "dataset": {"signature": signature, "database": connection.vendor, "seed_seconds": seed_seconds,
+                        **self.dataset_counts()},
+            "pages": pages,
+            "baseline_ms": baseline,
+            "peak_rss_mb": round(_peak_rss_mb(), 1),
+        }
+        for page in pages.values():
+            page["ratio_to_baseline"] = round(page["median_ms"] / baseline, 3) if baseline else None
+        if opts["json"]:
+            self.stdout.write(json.dumps(result))
+            return
+        self.stdout.write(f"Dataset {signature} on {connection.vendor}: {result['dataset']}")
+        self.stdout.write(f"{'page':28} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'× baseline':>11}")
+        for name, page in pages.items():
+            self.stdout.write(f"{name:28} {page['median_ms']:>10.1f} {page['p95_ms']:>8.1f} {page['queries']:>8} "
+                              f"{page['ratio_to_baseline']:>11}")
+        self.stdout.write(f"{'naive baseline (raw SQL)':28} {baseline:>10.1f}")
+        self.stdout.write(f"peak RSS {result['peak_rss_mb']} MB")
+
+    # --- the benchmark database -------------------------------------------------------------------------
+    def use_bench_database(self, signature: str) -> None:
+        db = connections.databases["default"]
+        connection.close()
+        if db["ENGINE"] == "django.db.backends.sqlite3":
+            path = Path(settings.VAR_DIR) / f"bench-{signature}.sqlite3"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db["NAME"] = str(path)
+        else:
+            name = f"{db['NAME']}_bench_{signature.replace('-', '_')}"
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+                exists = cursor.fetchone()
+            if not exists:
+                connection.set_autocommit(True)
+                with connection.cursor() as cursor:
+                    cursor.execute(f'CREATE DATABASE "{name}"')
+            connection.close()
+            db["NAME"] = name
+
+    def ensure_dataset(self, signature: str, opts) -> float | None:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_dataset (signature varchar(100) NOT NULL)")
+            cursor.execute("SELECT signature FROM bench_dataset")
+            row = cursor.fetchone()
+        if row and row[0] == signature:
+            return None
+        started = time.perf_counter()
+        call_command("seed", units=opts["units"], citizens=opts["citizens"], months=opts["months"],
+                     seed=opts["seed"], replace=True, stdout=self.stderr)
+        seconds = round(time.perf_counter() - started, 1)
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM bench_dataset")
+            cursor.execute("INSERT INTO bench_dataset (signature) VALUES (%s)", [signature])
+        return seconds
+
+    def dataset_counts(self) -> dict:
+        from outcomes.models import Measurement
+        from tracker.models import Citizen, Course, OrganisationUnit
+
+        return {"citizens": Citizen.objects.count(), "courses": Course.objects.count(),
+                "measurements": Measurement.objects.count(),
+                "units": OrganisationUnit.objects.filter(kind=OrganisationUnit.Kind.UNIT).count()}
+
+    # --- the pages -------------------------------------------------------------------------------------
+    def actors(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models import Count
+
+        from tracker.models import Course, DirectorScope, Membership, OrganisationUnit
+
+        user_model = get_user_model()
+        unit_id = (Course.objects.filter(end__isnull=True).values("unit_id").annotate(n=Count("pk"))
+                   .order_by("-n").values_list("unit_id", flat=True).first())
+        caseworker = Membership.objects.filter(unit_id=unit_id, role=Membership.Role.CASEWORKER).first().user
+        leader = Membership.objects.filter(unit_id=unit_id, role=Membership.Role.LEADER).first().user
+        director, _ = user_model.objects.get_or_create(username="bench-director")
+        DirectorScope.objects.get_or_create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+        course = (Course.objects.filter(unit_id=unit_id, end__isnull=True).annotate(n=Count("measurements"))
+                  .order_by("-n").first())
+        return unit_id, caseworker, leader, director, course
+
+    def measure_pages(self, n: int) -> dict:
+        unit_id, caseworker, leader, director, course = self.actors()
+        clients = {}
+        for name, user in (("caseworker", caseworker), ("leader", leader), ("director", director)):
+            clients[name] = Client()
+            clients[name].force_login(user)
+        today = datetime.date.today().isoformat()
+        post = {"item_happy": "3", "item_calm": "3", "item_active": "2", "item_rested": "3", "item_interest": "4",
+                "date": today, "informer": "citizen", "confirm_duplicate": "on"}
+        pages = {
+            "my_citizens": ("caseworker", "get", reverse("tracker:citizen_list"), None),
+            "citizen_page": ("caseworker", "get", reverse("tracker:citizen_detail", args=[course.citizen_id]), None),
+            "record_measurement": ("caseworker", "post",
+                                   reverse("outcomes:measurement_create", args=[course.pk, "who5"]), post),
+            "unit_dashboard": ("leader", "get", reverse("dashboards:leader_home") + f"?unit={unit_id}", None),
+            "director_comparison": ("director", "get", reverse("dashboards:director_home"), None),
+            "comparison_export": ("director", "get", reverse("dashboards:director_home") + "?_export=csv", None),
+        }
+        out = {}
+        for name, (who, method, url, data) in pages.items():
+            client = clients[who]
+            call = (lambda c=client, u=url, d=data: c.post(u, d)) if method == "post" else (
+                lambda c=client, u=url: c.get(u))
+            for _ in range(2):  # warm up: caches, imports, query plans
+                response = call()
+            if response.status_code not in (200, 302):
+                raise RuntimeError(f"{name}: {url} answered {response.status_code}")
+            with CaptureQueriesContext(connection) as ctx:
+                call()
+            timings = []
+            for _ in range(n):
+                started = time.perf_counter()
+                call()
+                timings.append((time.perf_counter() - started) * 1000)
+            timings.sort()
+            out[name] = {"median_ms": round(stats.median(timings), 1),
+                         "p95_ms": round(timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))], 1),
+                         "queries": len(ctx)}
+        return out
+
+    def measure_baseline(self, n: int) -> float:
+        from outcomes.models import Instrument
+
+        instrument_id = Instrument.objects.get(code="who5").pk
+        timings = []
+        for i in range(n + 2):
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(NAIVE_SQL, [instrument_id])
+                cursor.fetchall()
+            if i >= 2:
+                timings.append((time.perf_counter() - started) * 1000)
+        return round(stats.median(timings), 1)

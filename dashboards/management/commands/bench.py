@@ -178,6 +178,7 @@ class Command(BaseCommand):
                 raise RuntimeError(f"{name}: {url} answered {response.status_code}")
             with CaptureQueriesContext(connection) as ctx:
                 call()
+            queries = len(ctx)  # read now: later requests reset the connection's query log
             timings = []
             for _ in range(n):
                 started = time.perf_counter()
@@ -186,7 +187,7 @@ class Command(BaseCommand):
             timings.sort()
             out[name] = {"median_ms": round(stats.median(timings), 1),
                          "p95_ms": round(timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))], 1),
-                         "queries": len(ctx)}
+                         "queries": queries}
         return out
 
     def measure_baseline(self, n: int) -> float:

@@ -253,3 +253,257 @@ def citizen_charts(overview: dict[str, Any]) -> dict[str, Any]:
             ],
         )
     return {"timelines": timelines, "radar_spec": radar_spec, "sector_spec": sector_spec}
+
+
+# --------------------------------------------------------------------------- the unit leader's dashboard
+def _category_colour(code: str) -> str:
+    if code in ("recovered", "improved"):
+        return GOOD
+    if code in ("deteriorated", "harmed"):
+        return BAD
+    return MUTED
+
+
+def category_shares(
+    *,
+    labels: Sequence[str],
+    codes: Sequence[str],
+    shares: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    counts: Sequence[int],
+    n: int,
+) -> dict[str, Any]:
+    """Shares of courses per change category (percent) with their Wilson 95% intervals as error bars.
+
+    Colour follows the direction (better, unchanged, worse) and every bar also carries its number as text,
+    so the colour is never the only cue.
+    """
+    x = [100 * s for s in shares]
+    text = [f"{_num(v, 0)} % ({k}/{n})" for v, k in zip(x, counts, strict=True)]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _("Andel af forløb"),
+                "x": x,
+                "y": list(labels),
+                "text": text,
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": [_category_colour(c) for c in codes]},
+                "error_x": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [100 * h - v for h, v in zip(highs, x, strict=True)],
+                    "arrayminus": [v - 100 * lo for lo, v in zip(lows, x, strict=True)],
+                    "color": "#1b1f24",
+                    "thickness": 1.5,
+                },
+                "hovertemplate": "%{y}: %{text}<extra></extra>",
+            }
+        ],
+        "layout": _layout(
+            height=max(220, 56 * len(labels) + 90),
+            showlegend=False,
+            xaxis={"range": [0, 100], "ticksuffix": " %", "title": {"text": _("Andel af forløb (95 %-interval)")}},
+            yaxis={"automargin": True, "autorange": "reversed"},
+            margin={"l": 16, "r": 90, "t": 16, "b": 48},
+        ),
+    }
+
+
+def quarterly_trend(
+    *,
+    labels: Sequence[str],
+    means: Sequence[float | None],
+    counts: Sequence[int],
+    improved: Sequence[float | None],
+    followed: Sequence[int],
+    score_name: str,
+    score_min: float,
+    score_max: float,
+    cutoff: float | None = None,
+    improved_name: str = "",
+) -> dict[str, Any]:
+    """The unit's mean score per quarter (left axis) and the share improved since baseline (right axis, %),
+    with the clinical cut-off marked on the score axis. Quarters without data are gaps, not zeros."""
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("Gennemsnitlig %(name)s-score") % {"name": score_name},
+            "x": list(labels),
+            "y": list(means),
+            "customdata": list(counts),
+            "line": {"color": BRAND, "width": 3},
+            "marker": {"size": 10, "symbol": "circle", "color": BRAND},
+            "connectgaps": False,
+            "hovertemplate": "%{x}: %{y:.1f} (n = %{customdata})<extra></extra>",
+        }
+    ]
+    if improved_name:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": improved_name,
+                "x": list(labels),
+                "y": [None if v is None else 100 * v for v in improved],
+                "customdata": list(followed),
+                "yaxis": "y2",
+                "line": {"color": SECOND, "width": 2, "dash": "dot"},
+                "marker": {"size": 10, "symbol": "triangle-up", "color": SECOND},
+                "connectgaps": False,
+                "hovertemplate": "%{x}: %{y:.0f} % (n = %{customdata})<extra></extra>",
+            }
+        )
+    shapes, annotations = [], []
+    if cutoff is not None:
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "paper",
+                "yref": "y",
+                "x0": 0,
+                "x1": 1,
+                "y0": cutoff,
+                "y1": cutoff,
+                "line": {"color": BAD, "width": 2, "dash": "dash"},
+            }
+        )
+        annotations.append(
+            {
+                "xref": "paper",
+                "yref": "y",
+                "x": 0,
+                "y": cutoff,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": _("Klinisk grænse %(c)s") % {"c": f"{cutoff:g}"},
+                "font": {"color": BAD},
+            }
+        )
+    pad = (score_max - score_min) * 0.04
+    layout = _layout(
+        height=340,
+        xaxis={"type": "category", "title": {"text": _("Kvartal")}},
+        yaxis={"range": [score_min - pad, score_max + pad], "title": {"text": score_name}, "zeroline": False},
+        shapes=shapes,
+        annotations=annotations,
+        margin={"l": 56, "r": 56, "t": 16, "b": 48},
+    )
+    if improved_name:
+        layout["yaxis2"] = {
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 100],
+            "ticksuffix": " %",
+            "showgrid": False,
+            "title": {"text": improved_name},
+        }
+    return {"data": data, "layout": layout}
+
+
+def change_bars(
+    *,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    counts: Sequence[int],
+    name: str,
+    limit: float,
+) -> dict[str, Any]:
+    """Mean change per category (e.g. life domain), diverging from zero: better to the right."""
+    colours = [MUTED if v is None or v == 0 else (GOOD if v > 0 else BAD) for v in values]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": name,
+                "x": list(values),
+                "y": list(labels),
+                "customdata": list(counts),
+                "marker": {"color": colours},
+                "hovertemplate": "%{y}: %{x:+.1f} (n = %{customdata})<extra></extra>",
+            }
+        ],
+        "layout": _layout(
+            height=max(220, 34 * len(labels) + 90),
+            showlegend=False,
+            xaxis={"range": [-limit, limit], "zeroline": True, "zerolinewidth": 2, "title": {"text": name}},
+            yaxis={"automargin": True, "autorange": "reversed"},
+            margin={"l": 16, "r": 16, "t": 16, "b": 48},
+        ),
+    }
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    # Imported here so that this section stays an addition at the end of the module.
+    from dashboards.formatting import num
+
+    return num(value, digits)
+
+
+def unit_dashboard_charts(dashboard: Any) -> dict[str, dict[str, Any] | None]:
+    """The unit dashboard's charts, from a ``dashboards.selectors.UnitDashboard``; None where a section has
+    no data (the template then shows its empty-state message instead of an empty chart)."""
+    d = dashboard
+    instrument = d.instrument
+    specs: dict[str, dict[str, Any] | None] = dict.fromkeys(
+        ("categories", "trend", "domains", "goal_levels", "sectors")
+    )
+    if d.categories and d.categories[0].share.n:
+        specs["categories"] = category_shares(
+            labels=[c.label for c in d.categories],
+            codes=[c.code for c in d.categories],
+            shares=[c.share.value for c in d.categories],
+            lows=[c.share.low for c in d.categories],
+            highs=[c.share.high for c in d.categories],
+            counts=[c.share.k for c in d.categories],
+            n=d.categories[0].share.n,
+        )
+    if any(q.n for q in d.trend):
+        classified = d.method != "none"
+        specs["trend"] = quarterly_trend(
+            labels=[q.label for q in d.trend],
+            means=[q.mean for q in d.trend],
+            counts=[q.n for q in d.trend],
+            improved=[q.improved.value if q.improved else None for q in d.trend],
+            followed=[q.improved.n if q.improved else 0 for q in d.trend],
+            score_name=instrument.short_name,
+            score_min=instrument.score_min,
+            score_max=instrument.score_max,
+            cutoff=instrument.clinical_cutoff,
+            improved_name=_("Andel forbedret siden første måling") if classified else "",
+        )
+    if d.life_domains and any(r.n for r in d.life_domains):
+        rows = [r for r in d.life_domains if r.n]
+        largest = max(abs(r.mean_change) for r in rows)
+        specs["domains"] = change_bars(
+            labels=[r.label for r in rows],
+            values=[r.mean_change for r in rows],
+            counts=[r.n for r in rows],
+            name=_("Gennemsnitlig ændring (0–10-skala)"),
+            limit=max(1.0, float(int(largest) + 1)),
+        )
+    if d.goals_reviewed:
+        specs["goal_levels"] = horizontal_bars(
+            labels=[f"{r.level:+d} {r.label}" if r.level else f"0 {r.label}" for r in d.goal_levels],
+            values=[r.share.k for r in d.goal_levels],
+            name=_("Antal mål"),
+            hover=[f"{r.share.k} ({_num(100 * (r.share.value or 0), 0)} %)" for r in d.goal_levels],
+        )
+    if d.sectors:
+        specs["sectors"] = horizontal_bars(
+            labels=[r.label for r in d.sectors],
+            values=[r.n for r in d.sectors],
+            name=_("Antal samarbejder"),
+            hover=[
+                _("%(n)s gange, udbytte %(u)s") % {"n": r.n, "u": _num(r.usefulness) if r.rated else "–"}
+                for r in d.sectors
+            ],
+        )
+    return specs

@@ -1,24 +1,139 @@
-"""Start pages for unit leaders and directors: aggregates only."""
+"""Dashboards: the unit leader's dashboard and effect report (issue 6), the director's start page.
+
+Thin views: parse the filter, call one selector, build tables and charts, render. Access: a unit's
+dashboard is for the leaders of that unit and for superusers; everyone else gets 403 (anonymous users go
+to the login page).
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views import View
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
-from dashboards import selectors
+from dashboards import charts, report, selectors, services
+from dashboards.filters import ALL_UNITS, UnitDashboardFilterSet
+from dashboards.tables import CITIZEN_LEVEL, dashboard_tables
 from outcomes.selectors import instrument_get
+from tracker.selectors import access_for
 from tracker.views import RoleRequiredMixin
 
+EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX)
 
-class LeaderHomeView(RoleRequiredMixin, View):
-    """The unit leader's start page: headline figures for each unit they lead."""
+
+class LeaderAccessMixin(RoleRequiredMixin):
+    """Leaders (of some unit) and superusers pass; which units they may open is checked per request."""
 
     role = "leader"
 
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            self.access = access_for(user)
+            return super(RoleRequiredMixin, self).dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class UnitDashboardBase(LeaderAccessMixin, View):
+    template_name = ""
+
+    def load(self, request) -> dict:
+        """The filter and, when it is valid, the dashboard. 403 for a unit the user does not lead."""
+        units = selectors.leader_units(user=request.user)
+        raw = request.GET.get("unit", "")
+        if raw.isdigit() and int(raw) not in {u.pk for u in units}:
+            raise PermissionDenied
+        instruments, legal_bases = selectors.dashboard_choices()
+        filterset = UnitDashboardFilterSet(
+            request.GET,
+            queryset=selectors.dashboard_courses(user=request.user),
+            units=units,
+            instruments=instruments,
+            legal_bases=legal_bases,
+            today=timezone.localdate(),
+        )
+        context = {"filter": filterset, "units": units, "dashboard": None, "all_units": ALL_UNITS}
+        if units and filterset.form.is_valid():
+            context["dashboard"] = selectors.unit_dashboard(user=request.user, params=filterset.params())
+            context["query"] = filterset.query_string()
+        return context
+
+    def render_invalid(self, request, context):
+        return render(request, self.template_name, context, status=400 if context["units"] else 200)
+
+
+class UnitDashboardView(UnitDashboardBase):
+    """The unit leader's dashboard: is the work helping, and what is missing? (``leader_home`` too)."""
+
+    template_name = "dashboards/unit_dashboard.html"
+
     def get(self, request):
-        instrument = instrument_get(code="who5")
-        rows = selectors.unit_figures(unit_ids=self.access.leader_unit_ids, instrument=instrument)
-        return render(request, "dashboards/leader_home.html", {"rows": rows, "instrument": instrument})
+        context = self.load(request)
+        dashboard = context["dashboard"]
+        if dashboard is None:
+            return self.render_invalid(request, context)
+        filterset = context["filter"]
+        base = reverse("dashboards:unit_dashboard")
+        tables = dashboard_tables(dashboard, unit_link=lambda pk: f"{base}?{filterset.query_string(unit=pk)}")
+        export = request.GET.get("_export")
+        if export:
+            return self.export(request, export, dashboard, tables)
+        for name in CITIZEN_LEVEL:
+            RequestConfig(request, paginate={"per_page": 25}).configure(tables[name])
+        context.update(tables=tables, charts=charts.unit_dashboard_charts(dashboard))
+        return render(request, self.template_name, context)
+
+    def export(self, request, export_format: str, dashboard, tables):
+        """CSV or Excel of one table; exports of citizen-level lists are written to the audit log."""
+        name = request.GET.get("table", "")
+        if name not in tables or export_format not in EXPORT_FORMATS:
+            raise Http404("No such export")
+        period = dashboard.period
+        if name in CITIZEN_LEVEL:
+            rows = dashboard.follow_up if name == "follow_up" else dashboard.not_on_track
+            services.export_audit(
+                user=request.user,
+                table=name,
+                citizen_ids=[r.citizen_id for r in rows],
+                detail={
+                    "format": export_format,
+                    "unit_ids": sorted(dashboard.params.unit_ids),
+                    "period": [period.start.isoformat(), period.end.isoformat()],
+                    "instrument": dashboard.instrument.code,
+                    "legal_basis": dashboard.params.legal_basis.pk if dashboard.params.legal_basis else None,
+                    "rows": len(rows),
+                },
+            )
+        units = dashboard.units
+        slug = units[0].code if len(units) == 1 else "alle-enheder"
+        exporter = TableExport(export_format, tables[name], dataset_kwargs={"title": name[:31]})
+        return exporter.response(filename=f"effektspor-{slug}-{name}-{period.start}-{period.end}.{export_format}")
+
+
+class UnitReportView(UnitDashboardBase):
+    """The printable effect report for the period: headline, charts and a written summary; no names."""
+
+    template_name = "dashboards/unit_report.html"
+
+    def get(self, request):
+        context = self.load(request)
+        dashboard = context["dashboard"]
+        if dashboard is None:
+            return self.render_invalid(request, context)
+        tables = dashboard_tables(dashboard)
+        context.update(
+            tables={name: table for name, table in tables.items() if name not in CITIZEN_LEVEL},
+            charts=charts.unit_dashboard_charts(dashboard),
+            summary=report.effect_summary(dashboard),
+            unit_label=report.unit_names([u.name for u in dashboard.units]),
+            generated=timezone.localtime(),
+        )
+        return render(request, self.template_name, context)
 
 
 class DirectorHomeView(RoleRequiredMixin, View):

@@ -1,4 +1,8 @@
-"""Django admin for instruments (definitions are data), life domains, measurements and goals."""
+"""Django admin for instruments (definitions are data), life domains, measurements and goals.
+
+Measurements, goals, reviews and summaries are citizen data: view-only and logged (tracker.admin.CitizenDataAdmin),
+without their free text (notes, goal texts) in change lists, searches or forms.
+"""
 
 from django.contrib import admin
 
@@ -12,6 +16,7 @@ from outcomes.models import (
     Measurement,
     TrajectorySummary,
 )
+from tracker.admin import CitizenDataAdmin
 
 
 @admin.register(LifeDomain)
@@ -38,7 +43,9 @@ class ItemAnswerInline(admin.TabularInline):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(CitizenDataAdmin):
+    citizen_path = "course.citizen_id"
+    exclude = ("note",)
     list_display = ("id", "instrument", "date", "score", "informer")
     list_filter = ("instrument", "informer")
     raw_id_fields = ("course", "recorded_by")
@@ -52,7 +59,9 @@ class GoalReviewInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(CitizenDataAdmin):
+    citizen_path = "course.citizen_id"
+    exclude = ("text", "level_minus2", "level_minus1", "level_0", "level_plus1", "level_plus2")
     list_display = ("id", "life_domain", "created_on", "closed_on")
     list_filter = ("life_domain",)
     raw_id_fields = ("course",)
@@ -60,19 +69,17 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoalReview)
-class GoalReviewAdmin(admin.ModelAdmin):
-    list_display = ("id", "goal", "date", "level")
+class GoalReviewAdmin(CitizenDataAdmin):
+    citizen_path = "goal.course.citizen_id"
+    exclude = ("note",)
+    # The goal's id, not the goal: a goal's name is its text, the citizen's own words.
+    list_display = ("id", "goal_id", "date", "level")
     raw_id_fields = ("goal", "recorded_by")
 
 
 @admin.register(TrajectorySummary)
-class TrajectorySummaryAdmin(admin.ModelAdmin):
-    list_display = ("course", "instrument", "n_measurements", "baseline_score", "latest_score", "change", "category")
+class TrajectorySummaryAdmin(CitizenDataAdmin):
+    citizen_path = "course.citizen_id"
+    list_display = ("course_id", "instrument", "n_measurements", "baseline_score", "latest_score", "change", "category")
     list_filter = ("instrument", "category", "method")
     raw_id_fields = ("course", "baseline", "latest")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -159,6 +159,8 @@ def goal_create(*, user, course: Course, **fields: Any) -> Goal:
         raise ValidationError({"created_on": _("Datoen må ikke ligge i fremtiden.")})
     if created_on and created_on < course.start:
         raise ValidationError({"created_on": _("Målet kan ikke sættes før forløbets start.")})
+    if created_on and course.end and created_on > course.end:
+        raise ValidationError({"created_on": _("Datoen ligger efter forløbets afslutning.")})
     goal = Goal(course=course, **fields)
     goal.full_clean()
     goal.save()

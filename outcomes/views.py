@@ -20,6 +20,11 @@ from tracker.services import audit_log
 from tracker.views import RoleRequiredMixin
 
 
+def _audit_read(request, citizen_id: int, obj, purpose: str) -> None:
+    """A page that shows a citizen's data is a read: one audit entry, in the transaction of the read."""
+    audit_log(user=request.user, action=AuditEntry.Action.READ, citizen_id=citizen_id, obj=obj, purpose=purpose)
+
+
 class MeasurementCreateView(RoleRequiredMixin, View):
     """All items of an instrument on one page; on save, straight to the result."""
 
@@ -40,7 +45,9 @@ class MeasurementCreateView(RoleRequiredMixin, View):
         )
 
     def get(self, request, course_pk: int, code: str):
-        course, instrument = self.setup_objects(course_pk, code)
+        with transaction.atomic():
+            course, instrument = self.setup_objects(course_pk, code)
+            _audit_read(request, course.citizen_id, course, "measurement_form")
         form = self.form(course, instrument)
         return render(request, self.template_name, {"form": form, "course": course, "instrument": instrument})
 
@@ -105,7 +112,9 @@ class GoalCreateView(RoleRequiredMixin, View):
     template_name = "outcomes/goal_form.html"
 
     def get(self, request, course_pk: int):
-        course = tracker_selectors.course_get(user=request.user, pk=course_pk)
+        with transaction.atomic():
+            course = tracker_selectors.course_get(user=request.user, pk=course_pk)
+            _audit_read(request, course.citizen_id, course, "goal_form")
         return render(request, self.template_name, {"form": GoalForm(), "course": course})
 
     def post(self, request, course_pk: int):
@@ -133,7 +142,9 @@ class GoalReviewCreateView(RoleRequiredMixin, View):
         return form
 
     def get(self, request, pk: int):
-        goal = selectors.goal_get(user=request.user, pk=pk)
+        with transaction.atomic():
+            goal = selectors.goal_get(user=request.user, pk=pk)
+            _audit_read(request, goal.course.citizen_id, goal, "goal_review_form")
         return render(request, self.template_name, {"form": self.form(goal), "goal": goal})
 
     def post(self, request, pk: int):

@@ -1,9 +1,15 @@
 """Django admin for configuration: units, users' roles, reference data, partners.
 
-Citizen free text (notes) is never listed in change lists; the audit log is read-only.
+Only administrators (superusers, with two-factor) reach the admin at all (tracker.security.EffektsporAdminSite).
+Citizen data are view-only here and every view of them is logged (:class:`CitizenDataAdmin`): records are created
+and corrected through the application's own pages, which validate and log before/after. Citizen free text (notes,
+goal texts) is never listed in change lists or searched; the audit log is read-only.
 """
 
+from __future__ import annotations
+
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import (
@@ -20,6 +26,7 @@ from tracker.models import (
     Partner,
     Sector,
 )
+from tracker.services import audit_log
 
 admin.site.site_header = _("Effektspor – administration")
 admin.site.site_title = _("Effektspor")
@@ -60,8 +67,65 @@ class DirectorScopeAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "unit")
 
 
+class CitizenDataAdmin(admin.ModelAdmin):
+    """View-only admin for citizen data, with every change list and every record view logged (Datatilsynet).
+
+    ``citizen_path`` names the attribute path from the object to the citizen's id.
+    """
+
+    citizen_path = "citizen_id"
+
+    def citizen_id_of(self, obj) -> int | None:
+        value = obj
+        for part in self.citizen_path.split("."):
+            value = getattr(value, part, None)
+        return value
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        with transaction.atomic():
+            response = super().changelist_view(request, extra_context)
+            changelist = getattr(response, "context_data", {}).get("cl")
+            if changelist is not None:
+                criteria = {k: v for k, v in request.GET.items() if k not in ("p", "o") and v}
+                audit_log(
+                    user=request.user,
+                    action=AuditEntry.Action.SEARCH if criteria else AuditEntry.Action.READ,
+                    purpose="admin",
+                    detail={
+                        "model": self.model._meta.label_lower,
+                        "criteria": criteria,
+                        "citizen_ids": sorted({self.citizen_id_of(obj) for obj in changelist.result_list}),
+                    },
+                )
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with transaction.atomic():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            original = getattr(response, "context_data", {}).get("original")
+            if original is not None:
+                audit_log(
+                    user=request.user,
+                    action=AuditEntry.Action.READ,
+                    citizen_id=self.citizen_id_of(original),
+                    obj=original,
+                    purpose="admin",
+                )
+        return response
+
+
 @admin.register(Citizen)
-class CitizenAdmin(admin.ModelAdmin):
+class CitizenAdmin(CitizenDataAdmin):
+    citizen_path = "pk"
     list_display = ("id", "name", "birth_year", "gender")
     search_fields = ("name",)
     exclude = ("cpr",)
@@ -69,8 +133,8 @@ class CitizenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
-    list_display = ("id", "citizen", "unit", "legal_basis", "start", "end", "end_reason")
+class CourseAdmin(CitizenDataAdmin):
+    list_display = ("id", "citizen_id", "unit", "legal_basis", "start", "end", "end_reason")
     list_filter = ("unit", "legal_basis", "end_reason")
     raw_id_fields = ("citizen",)
     date_hierarchy = "start"
@@ -84,7 +148,9 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Collaboration)
-class CollaborationAdmin(admin.ModelAdmin):
+class CollaborationAdmin(CitizenDataAdmin):
+    citizen_path = "course.citizen_id"
+    exclude = ("note",)
     list_display = ("id", "date", "partner", "kind", "citizen_participated", "usefulness")
     list_filter = ("kind", "partner__sector")
     raw_id_fields = ("course", "partner", "recorded_by")

@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class TrackerConfig(AppConfig):
+    default = True  # the admin's config below lives in this module too
     name = "tracker"
     verbose_name = _("Borgere og forløb")
+
+    def ready(self) -> None:
+        from tracker import audit
+
+        # The audit log's append-only triggers (tracker/audit.py): the SQLite guard function on every new
+        # connection, and the triggers re-created after every migrate (SQLite drops them when it rebuilds a table).
+        audit.connect_signals(self)
+
+
+class EffektsporAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with a site that only administrators (superusers) may use."""
+
+    default = False
+    default_site = "tracker.security.EffektsporAdminSite"

@@ -683,7 +683,7 @@ def seed(*, units: int, citizens: int, months: int, seed: int, today: datetime.d
 def clear() -> None:
     """Remove every citizen record and the seeded organisation (reference data and instruments stay)."""
     from outcomes.models import TrajectorySummary
-    from tracker.models import AuditEntry
+    from tracker import audit
 
     with transaction.atomic():
         TrajectorySummary.objects.all().delete()
@@ -695,7 +695,8 @@ def clear() -> None:
         Course.objects.all().delete()
         Citizen.objects.all().delete()
         Partner.objects.all().delete()
-        AuditEntry.objects.all().delete()
+        # The audit log is append-only in the database; wiping it goes through the sanctioned purge (logged).
+        audit.purge_all(reason="seed --replace")
         Membership.objects.all().delete()
         DirectorScope.objects.all().delete()
         get_user_model().objects.filter(is_superuser=False).delete()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -162,19 +163,29 @@ class CollaborationForm(forms.Form):
         name = (cleaned.get("partner_name") or "").strip()
         if not name:
             return cleaned
-        partner = Partner.objects.filter(name__iexact=name).select_related("sector").first()
-        if partner is None:
-            for p in Partner.objects.select_related("sector"):
-                if str(p).lower() == name.lower():  # the suggestion text is "Name (Sector)"
-                    partner = p
-                    break
         sector = cleaned.get("new_partner_sector")
-        if partner is None and sector is None:
-            self.add_error(
-                "new_partner_sector",
-                _("“%(name)s” findes ikke i registeret. Vælg en sektor for at oprette den som ny samarbejdspartner.")
-                % {"name": name},
+        # Typed as "Name", or picked from the suggestions as "Name (Sector)"; a name may itself hold " (".
+        candidates = list(
+            Partner.objects.select_related("sector").filter(
+                Q(name__iexact=name) | Q(name__iexact=name.rsplit(" (", 1)[0])
             )
+        )
+        exact = [p for p in candidates if p.name.lower() == name.lower()]
+        labelled = [p for p in candidates if str(p).lower() == name.lower()]
+        if sector is not None:
+            # A sector was chosen: that partner in that sector, or a new one there.
+            partner = next((p for p in labelled + exact if p.sector_id == sector.pk), None)
+        else:
+            partner = next(iter(labelled + exact), None)
+            if partner is None:
+                self.add_error(
+                    "new_partner_sector",
+                    _(
+                        "“%(name)s” findes ikke i registeret. Vælg en sektor for at oprette den som ny "
+                        "samarbejdspartner."
+                    )
+                    % {"name": name},
+                )
         cleaned["partner"] = partner
         return cleaned
 

@@ -398,8 +398,10 @@ class AuditEntry(models.Model):
         REVEAL = "reveal", _("CPR vist")
 
     time = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+    # PROTECT, not SET_NULL: the log is append-only (tracker/audit.py), so a user who appears in it is deactivated
+    # rather than deleted until the retention purge has removed their entries.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("bruger"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("bruger"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(_("handling"), max_length=10, choices=Action.choices)
     # Plain ids, not foreign keys: the log must outlive the records it describes.

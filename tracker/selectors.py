@@ -124,7 +124,8 @@ def my_citizens(*, user, today: datetime.date | None = None) -> QuerySet[Course]
     goals = Goal.objects.filter(course=OuterRef("pk"), closed_on__isnull=True)
     goal_count = goals.values("course").annotate(n=Count("pk")).values("n")
     on_track = (
-        goals.annotate(latest_level=Subquery(latest_level))
+        # Not yet reviewed: the goal is where it started (as on the citizen page).
+        goals.annotate(latest_level=Coalesce(Subquery(latest_level), "baseline_level"))
         .filter(latest_level__gte=0)
         .values("course")
         .annotate(n=Count("pk"))
@@ -160,6 +161,19 @@ def citizen_get(*, user, pk: int) -> Citizen:
     """One citizen the user may see, or Http404 (not 403: the existence of a citizen is itself private)."""
     try:
         return citizen_list(user=user).get(pk=pk)
+    except Citizen.DoesNotExist:
+        raise Http404("No such citizen") from None
+
+
+def citizen_get_for_record(*, user, pk: int) -> Citizen:
+    """A citizen whose complete record (GDPR art. 15) the user may produce, or Http404.
+
+    Only a leader of a unit where the citizen has (or had) a course may. The record then holds every course of
+    the citizen, in every unit: the right of access is to the whole record, not to one unit's part of it.
+    """
+    units = access_for(user).leader_unit_ids
+    try:
+        return Citizen.objects.filter(pk__in=Course.objects.filter(unit_id__in=units).values("citizen_id")).get(pk=pk)
     except Citizen.DoesNotExist:
         raise Http404("No such citizen") from None
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from tracker.models import AuditEntry, Citizen, Collaboration, Course, EndReason, Partner
 
@@ -159,6 +161,10 @@ def collaboration_record(
     usefulness: int | None = None,
     note: str = "",
 ) -> Collaboration:
+    if date < course.start:
+        raise ValidationError({"date": _("Datoen ligger før forløbets start.")})
+    if course.end and date > course.end:
+        raise ValidationError({"date": _("Datoen ligger efter forløbets afslutning.")})
     collab = Collaboration(
         course=course,
         partner=partner,

@@ -10,8 +10,19 @@ Environment variables (all optional for the embedded SQLite demo):
 - ``REDIS_URL`` — shared cache for several app servers; default is a database cache table.
 - ``EFFEKTSPOR_SECURE`` — ``1`` behind HTTPS: secure cookies, HSTS, SSL redirect (default: on when not DEBUG).
 - ``EFFEKTSPOR_SMALL_NUMBER_K`` — small-number suppression threshold (default 5, never below 3).
+- ``EFFEKTSPOR_AUDIT_RETENTION_DAYS`` — how long the audit log is kept (default 183); ``purge_audit_log`` deletes older.
+- ``EFFEKTSPOR_RETENTION_YEARS`` — years after the last course closed before ``anonymise_closed_courses``
+  anonymises a citizen (default 5).
+- ``EFFEKTSPOR_LOCKOUT_FAILURES`` / ``EFFEKTSPOR_LOCKOUT_MINUTES`` — failed logins before a lockout (default 5) and
+  how long it lasts (default 30).
+- ``EFFEKTSPOR_SESSION_MINUTES`` — a session ends after this many minutes without activity (default 30).
+- ``OIDC_RP_CLIENT_ID``, ``OIDC_RP_CLIENT_SECRET``, ``OIDC_OP_AUTHORIZATION_ENDPOINT``, ``OIDC_OP_TOKEN_ENDPOINT``,
+  ``OIDC_OP_USER_ENDPOINT``, ``OIDC_OP_JWKS_ENDPOINT`` — single sign-on through OpenID Connect, on when all six are
+  set; optional ``OIDC_OP_ISSUER`` (checked against the ID token), ``OIDC_RP_SIGN_ALGO`` (default RS256),
+  ``OIDC_USERNAME_CLAIM`` (default ``preferred_username``).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -46,7 +57,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site class: only administrators (superusers) with two-factor may use it.
+    "tracker.apps.EffektsporAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +67,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "tracker",
     "outcomes",
     "dashboards",
@@ -68,8 +83,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tracker.security.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -140,11 +159,61 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt while a username+IP is locked out (django-axes).
+    "tracker.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on; answers only when the OIDC_* variables below are set.
+    "tracker.security.OIDCBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# A session ends after 30 minutes without activity (every request moves the expiry), and when the browser closes.
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("EFFEKTSPOR_SESSION_MINUTES", "30"))
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Lockout after repeated failed logins (Datatilsynet's catalogue of measures), by the combination of username and
+# IP address, so that a colleague's typos elsewhere cannot lock a user out of their own PC.
+AXES_FAILURE_LIMIT = int(os.environ.get("EFFEKTSPOR_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("EFFEKTSPOR_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tracker.security.lockout_response"  # templates/registration/lockout.html, HTTP 429
+AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
+AXES_WHITELIST_CALLABLE = "tracker.security.not_a_password_login"  # single sign-on: the provider locks out
+AXES_VERBOSE = False
+
+# Two-factor (TOTP): optional for everyone, mandatory for administrators (tracker.security.TwoFactorMiddleware).
+OTP_TOTP_ISSUER = "Effektspor"
+
+# Single sign-on through OpenID Connect (mozilla-django-oidc): off unless all six variables are set. Users are
+# matched to existing accounts by username or e-mail; nobody is created, and nobody gets a role from the provider.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_ENABLED = all(
+    [
+        OIDC_RP_CLIENT_ID,
+        OIDC_RP_CLIENT_SECRET,
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+    ]
+)
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "security:oidc_callback"
 
 # --- Language and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -193,6 +262,10 @@ SMALL_NUMBER_K = int(os.environ.get("EFFEKTSPOR_SMALL_NUMBER_K", "5"))
 if SMALL_NUMBER_K < 3:
     raise ImproperlyConfigured("EFFEKTSPOR_SMALL_NUMBER_K must be at least 3 (Danmarks Statistik's rule).")
 AUDIT_RETENTION_DAYS = int(os.environ.get("EFFEKTSPOR_AUDIT_RETENTION_DAYS", "183"))
+# Citizens whose courses are all closed are anonymised this many years after the last one ended.
+EFFEKTSPOR_RETENTION_YEARS = int(os.environ.get("EFFEKTSPOR_RETENTION_YEARS", "5"))
+if EFFEKTSPOR_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("EFFEKTSPOR_RETENTION_YEARS must be at least 1.")
 
 DJANGO_TABLES2_TEMPLATE = "includes/_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}

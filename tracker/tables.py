@@ -56,6 +56,12 @@ class CitizenCourseTable(BaseTable):
     def render_who5_change(self, value):
         return f"{value:+.0f}"
 
+    def value_who5_latest(self, value):
+        return f"{value:.0f}"
+
+    def value_who5_change(self, value):
+        return f"{value:+.0f}"
+
     def render_goals(self, value, record):
         return _("%(on)s af %(total)s") % {"on": value, "total": record.goals_total} if record.goals_total else "–"
 

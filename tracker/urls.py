@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tracker import views
+from tracker import gdpr_views, security, security_views, views
 
 tracker_patterns = [
     path("citizens/", views.CitizenListView.as_view(), name="citizen_list"),
@@ -12,6 +12,8 @@ tracker_patterns = [
     path("citizens/<int:pk>/", views.CitizenDetailView.as_view(), name="citizen_detail"),
     path("citizens/<int:pk>/edit/", views.CitizenUpdateView.as_view(), name="citizen_update"),
     path("citizens/<int:pk>/cpr/", views.CprRevealView.as_view(), name="citizen_cpr_reveal"),
+    path("citizens/<int:pk>/record/", gdpr_views.CitizenRecordView.as_view(), name="citizen_record"),
+    path("citizens/<int:pk>/record.json", gdpr_views.CitizenRecordJSONView.as_view(), name="citizen_record_json"),
     path("citizens/<int:pk>/courses/new/", views.CourseStartView.as_view(), name="course_start"),
     path("courses/<int:pk>/end/", views.CourseEndView.as_view(), name="course_end"),
     path("courses/<int:pk>/collaborations/new/", views.CollaborationCreateView.as_view(), name="collaboration_create"),
@@ -20,14 +22,20 @@ tracker_patterns = [
     path("no-role/", views.NoRoleView.as_view(), name="no_role"),
 ]
 
+security_patterns = [
+    path("security/", security_views.SecurityView.as_view(), name="overview"),
+    path("security/two-factor/", security_views.OTPSetupView.as_view(), name="otp_setup"),
+    path("security/two-factor/off/", security_views.OTPDisableView.as_view(), name="otp_disable"),
+    path("login/token/", security_views.OTPVerifyView.as_view(), name="otp_verify"),
+    path("login/sso/", security.OIDCLoginView.as_view(), name="oidc_login"),
+    path("login/sso/callback/", security.OIDCCallbackView.as_view(), name="oidc_callback"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", security.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include((security_patterns, "security"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include((tracker_patterns, "tracker"))),

@@ -41,6 +41,11 @@ class RoleRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def _audit_read(request, citizen_id: int, obj, purpose: str) -> None:
+    """A page that shows a citizen's data is a read: one audit entry, in the transaction of the read."""
+    services.audit_log(user=request.user, action=Action.READ, citizen_id=citizen_id, obj=obj, purpose=purpose)
+
+
 def home(request):
     """Send each user to their role's start page."""
     if not request.user.is_authenticated:
@@ -93,6 +98,16 @@ class CitizenListView(RoleRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
                 services.audit_log(
                     user=request.user, action=Action.SEARCH, purpose="citizen_list", detail={"criteria": criteria}
                 )
+            else:
+                # Plain listing: a read of the citizens on the page shown.
+                table = response.context_data["table"]
+                rows = table.page.object_list if getattr(table, "page", None) else table.rows
+                services.audit_log(
+                    user=request.user,
+                    action=Action.READ,
+                    purpose="citizen_list",
+                    detail={"citizen_ids": sorted({row.record.citizen_id for row in rows})},
+                )
             return response
 
 
@@ -107,6 +122,8 @@ class CitizenDetailView(RoleRequiredMixin, View):
                 user=request.user, action=Action.READ, citizen_id=citizen.pk, obj=citizen, purpose="citizen_detail"
             )
         context.update(charts.citizen_charts(context))
+        # The complete record (GDPR art. 15) is for leaders of a unit where the citizen has a course.
+        context["can_export_record"] = bool(self.access.leader_unit_ids & {c.unit_id for c in context["courses"]})
         return render(request, "tracker/citizen_detail.html", {"citizen": citizen, **context})
 
 
@@ -142,7 +159,9 @@ class CitizenUpdateView(RoleRequiredMixin, View):
     template_name = "tracker/citizen_form.html"
 
     def get(self, request, pk: int):
-        citizen = selectors.citizen_get(user=request.user, pk=pk)
+        with transaction.atomic():
+            citizen = selectors.citizen_get(user=request.user, pk=pk)
+            _audit_read(request, citizen.pk, citizen, "citizen_update_form")
         return render(request, self.template_name, {"form": CitizenForm(instance=citizen), "citizen": citizen})
 
     def post(self, request, pk: int):
@@ -178,7 +197,9 @@ class CourseStartView(RoleRequiredMixin, View):
         return CourseStartForm(data, units=selectors.unit_list(user=self.request.user), citizen=citizen)
 
     def get(self, request, pk: int):
-        citizen = selectors.citizen_get(user=request.user, pk=pk)
+        with transaction.atomic():
+            citizen = selectors.citizen_get(user=request.user, pk=pk)
+            _audit_read(request, citizen.pk, citizen, "course_start_form")
         return render(request, self.template_name, {"form": self.form(citizen), "citizen": citizen})
 
     def post(self, request, pk: int):
@@ -199,7 +220,9 @@ class CourseEndView(RoleRequiredMixin, View):
     template_name = "tracker/course_end.html"
 
     def get(self, request, pk: int):
-        course = selectors.course_get(user=request.user, pk=pk)
+        with transaction.atomic():
+            course = selectors.course_get(user=request.user, pk=pk)
+            _audit_read(request, course.citizen_id, course, "course_end_form")
         return render(request, self.template_name, {"form": CourseEndForm(instance=course), "course": course})
 
     def post(self, request, pk: int):
@@ -230,7 +253,9 @@ class CollaborationCreateView(RoleRequiredMixin, View):
         return {"course": course, "form": form, "partners": selectors.partner_list()}
 
     def get(self, request, pk: int):
-        course = selectors.course_get(user=request.user, pk=pk)
+        with transaction.atomic():
+            course = selectors.course_get(user=request.user, pk=pk)
+            _audit_read(request, course.citizen_id, course, "collaboration_form")
         return render(request, self.template_name, self.context(course, CollaborationForm()))
 
     def post(self, request, pk: int):

@@ -95,10 +95,11 @@ def test_each_role_lands_on_its_start_page_after_login(client, world, username, 
 
 
 def test_superuser_lands_on_the_admin_after_login(client, db):
+    """Two-factor is mandatory for administrators: first the set-up page, then (tests/security) the admin."""
     factories.UserFactory(username="root", is_superuser=True, is_staff=True)
     response = client.post(reverse("login"), {"username": "root", "password": factories.PASSWORD}, follow=True)
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == reverse("admin:index")
+    assert response.redirect_chain[-1][0] == reverse("security:otp_setup") + "?next=%2F"
 
 
 def test_user_without_role_lands_on_the_no_role_page(client, db):

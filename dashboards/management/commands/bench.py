@@ -66,8 +66,12 @@ class Command(BaseCommand):
         pages = self.measure_pages(opts["requests"])
         baseline = self.measure_baseline(opts["requests"])
         result = {
-            "dataset": {"signature": signature, "database": connection.vendor, "seed_seconds": seed_seconds,
-                        **self.dataset_counts()},
+            "dataset": {
+                "signature": signature,
+                "database": connection.vendor,
+                "seed_seconds": seed_seconds,
+                **self.dataset_counts(),
+            },
             "pages": pages,
             "baseline_ms": baseline,
             "peak_rss_mb": round(_peak_rss_mb(), 1),
@@ -80,8 +84,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Dataset {signature} on {connection.vendor}: {result['dataset']}")
         self.stdout.write(f"{'page':28} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'× baseline':>11}")
         for name, page in pages.items():
-            self.stdout.write(f"{name:28} {page['median_ms']:>10.1f} {page['p95_ms']:>8.1f} {page['queries']:>8} "
-                              f"{page['ratio_to_baseline']:>11}")
+            self.stdout.write(
+                f"{name:28} {page['median_ms']:>10.1f} {page['p95_ms']:>8.1f} {page['queries']:>8} "
+                f"{page['ratio_to_baseline']:>11}"
+            )
         self.stdout.write(f"{'naive baseline (raw SQL)':28} {baseline:>10.1f}")
         self.stdout.write(f"peak RSS {result['peak_rss_mb']} MB")
 
@@ -115,8 +121,15 @@ class Command(BaseCommand):
         if row and row[0] == signature:
             return None
         started = time.perf_counter()
-        call_command("seed", units=opts["units"], citizens=opts["citizens"], months=opts["months"],
-                     seed=opts["seed"], replace=True, stdout=self.stderr)
+        call_command(
+            "seed",
+            units=opts["units"],
+            citizens=opts["citizens"],
+            months=opts["months"],
+            seed=opts["seed"],
+            replace=True,
+            stdout=self.stderr,
+        )
         seconds = round(time.perf_counter() - started, 1)
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM bench_dataset")
@@ -127,9 +140,12 @@ class Command(BaseCommand):
         from outcomes.models import Measurement
         from tracker.models import Citizen, Course, OrganisationUnit
 
-        return {"citizens": Citizen.objects.count(), "courses": Course.objects.count(),
-                "measurements": Measurement.objects.count(),
-                "units": OrganisationUnit.objects.filter(kind=OrganisationUnit.Kind.UNIT).count()}
+        return {
+            "citizens": Citizen.objects.count(),
+            "courses": Course.objects.count(),
+            "measurements": Measurement.objects.count(),
+            "units": OrganisationUnit.objects.filter(kind=OrganisationUnit.Kind.UNIT).count(),
+        }
 
     # --- the pages -------------------------------------------------------------------------------------
     def actors(self):
@@ -139,14 +155,24 @@ class Command(BaseCommand):
         from tracker.models import Course, DirectorScope, Membership, OrganisationUnit
 
         user_model = get_user_model()
-        unit_id = (Course.objects.filter(end__isnull=True).values("unit_id").annotate(n=Count("pk"))
-                   .order_by("-n").values_list("unit_id", flat=True).first())
+        unit_id = (
+            Course.objects.filter(end__isnull=True)
+            .values("unit_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .values_list("unit_id", flat=True)
+            .first()
+        )
         caseworker = Membership.objects.filter(unit_id=unit_id, role=Membership.Role.CASEWORKER).first().user
         leader = Membership.objects.filter(unit_id=unit_id, role=Membership.Role.LEADER).first().user
         director, _ = user_model.objects.get_or_create(username="bench-director")
         DirectorScope.objects.get_or_create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
-        course = (Course.objects.filter(unit_id=unit_id, end__isnull=True).annotate(n=Count("measurements"))
-                  .order_by("-n").first())
+        course = (
+            Course.objects.filter(unit_id=unit_id, end__isnull=True)
+            .annotate(n=Count("measurements"))
+            .order_by("-n")
+            .first()
+        )
         return unit_id, caseworker, leader, director, course
 
     def measure_pages(self, n: int) -> dict:
@@ -156,13 +182,25 @@ class Command(BaseCommand):
             clients[name] = Client()
             clients[name].force_login(user)
         today = datetime.date.today().isoformat()
-        post = {"item_happy": "3", "item_calm": "3", "item_active": "2", "item_rested": "3", "item_interest": "4",
-                "date": today, "informer": "citizen", "confirm_duplicate": "on"}
+        post = {
+            "item_happy": "3",
+            "item_calm": "3",
+            "item_active": "2",
+            "item_rested": "3",
+            "item_interest": "4",
+            "date": today,
+            "informer": "citizen",
+            "confirm_duplicate": "on",
+        }
         pages = {
             "my_citizens": ("caseworker", "get", reverse("tracker:citizen_list"), None),
             "citizen_page": ("caseworker", "get", reverse("tracker:citizen_detail", args=[course.citizen_id]), None),
-            "record_measurement": ("caseworker", "post",
-                                   reverse("outcomes:measurement_create", args=[course.pk, "who5"]), post),
+            "record_measurement": (
+                "caseworker",
+                "post",
+                reverse("outcomes:measurement_create", args=[course.pk, "who5"]),
+                post,
+            ),
             "unit_dashboard": ("leader", "get", reverse("dashboards:leader_home") + f"?unit={unit_id}", None),
             "director_comparison": ("director", "get", reverse("dashboards:director_home"), None),
             "comparison_export": ("director", "get", reverse("dashboards:director_home") + "?_export=csv", None),
@@ -170,8 +208,11 @@ class Command(BaseCommand):
         out = {}
         for name, (who, method, url, data) in pages.items():
             client = clients[who]
-            call = (lambda c=client, u=url, d=data: c.post(u, d)) if method == "post" else (
-                lambda c=client, u=url: c.get(u))
+            call = (
+                (lambda c=client, u=url, d=data: c.post(u, d))
+                if method == "post"
+                else (lambda c=client, u=url: c.get(u))
+            )
             for _ in range(2):  # warm up: caches, imports, query plans
                 response = call()
             if response.status_code not in (200, 302):
@@ -185,9 +226,11 @@ class Command(BaseCommand):
                 call()
                 timings.append((time.perf_counter() - started) * 1000)
             timings.sort()
-            out[name] = {"median_ms": round(stats.median(timings), 1),
-                         "p95_ms": round(timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))], 1),
-                         "queries": queries}
+            out[name] = {
+                "median_ms": round(stats.median(timings), 1),
+                "p95_ms": round(timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))], 1),
+                "queries": queries,
+            }
         return out
 
     def measure_baseline(self, n: int) -> float:

@@ -1,4 +1,4 @@
-"""Aggregated reads for leaders and directors: figures per unit, never citizen-level rows."""
+"""Headline figures per unit for the directors' comparison: open courses, all time, never citizen-level rows."""
 
 from __future__ import annotations
 

@@ -1,0 +1,56 @@
+"""Aggregated reads for leaders and directors (STYLE.md: a module past ~300 lines becomes a package).
+
+- ``figures``: headline figures per unit for the directors' comparison (aggregates only).
+- ``access``, ``rows``, ``queries``, ``unit``: the unit leader's dashboard for one or several units and a
+  period — who may open it, its figures as values, its queries, and their assembly.
+"""
+
+from dashboards.selectors.access import allowed_unit_ids, dashboard_choices, dashboard_courses, leader_units
+from dashboards.selectors.figures import DETERIORATED, IMPROVED, UnitFigures, small_number_k, unit_figures
+from dashboards.selectors.rows import (
+    CategoryShare,
+    CourseRow,
+    DashboardParams,
+    DomainChange,
+    FollowUpRow,
+    GoalLevelRow,
+    InformerRow,
+    KindAssociation,
+    Mean,
+    NotOnTrackRow,
+    QuarterRow,
+    SectorRow,
+    Share,
+    UnitBreakdown,
+    UnitDashboard,
+)
+from dashboards.selectors.unit import not_on_track_days, unit_dashboard
+
+__all__ = [
+    "DETERIORATED",
+    "IMPROVED",
+    "CategoryShare",
+    "CourseRow",
+    "DashboardParams",
+    "DomainChange",
+    "FollowUpRow",
+    "GoalLevelRow",
+    "InformerRow",
+    "KindAssociation",
+    "Mean",
+    "NotOnTrackRow",
+    "QuarterRow",
+    "SectorRow",
+    "Share",
+    "UnitBreakdown",
+    "UnitDashboard",
+    "UnitFigures",
+    "allowed_unit_ids",
+    "dashboard_choices",
+    "dashboard_courses",
+    "leader_units",
+    "not_on_track_days",
+    "small_number_k",
+    "unit_dashboard",
+    "unit_figures",
+]

@@ -1,0 +1,43 @@
+"""Whose unit dashboards a user may open, and the choices of the dashboard's filter form.
+
+A unit's dashboard is for the leaders of that unit (Membership role "leader") and for superusers. Directors
+have their own comparison (``dashboards:director_home``) and get no citizen-level data here.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from outcomes.models import Instrument
+from tracker.models import Course, LegalBasis, OrganisationUnit
+from tracker.selectors import access_for
+
+
+def allowed_unit_ids(*, user) -> frozenset[int] | None:
+    """The units whose dashboard the user may open: the units they lead; None (= any unit) for superusers."""
+    access = access_for(user)
+    return None if access.is_admin else access.leader_unit_ids
+
+
+def leader_units(*, user) -> list[OrganisationUnit]:
+    """The units the user may pick on the dashboard, by name (superusers: every unit of kind 'unit')."""
+    allowed = allowed_unit_ids(user=user)
+    qs = OrganisationUnit.objects.all()
+    qs = qs.filter(kind=OrganisationUnit.Kind.UNIT) if allowed is None else qs.filter(pk__in=allowed)
+    return list(qs.order_by("name"))
+
+
+def dashboard_courses(*, user) -> QuerySet[Course]:
+    """The courses of every unit the user may open a dashboard for (the filter set's base queryset)."""
+    allowed = allowed_unit_ids(user=user)
+    return Course.objects.all() if allowed is None else Course.objects.filter(unit_id__in=allowed)
+
+
+def dashboard_choices() -> tuple[list[Instrument], list[LegalBasis]]:
+    """The instruments that yield a score (WHO-5, ORS, SRS, …) and the legal bases, for the filter form."""
+    instruments = [
+        i
+        for i in Instrument.objects.filter(active=True).order_by("order", "code")
+        if i.has_score  # a property over the scoring kind; two or three rows
+    ]
+    return instruments, list(LegalBasis.objects.order_by("order", "code"))

@@ -1,0 +1,397 @@
+"""The unit leader's dashboard: is the unit's work helping, and what is missing? (issue 6)
+
+``unit_dashboard`` reads everything the page and the effect report show, for one or several units and a
+period, in a fixed number of queries (``queries.py``); the statistics are the pure functions of
+``outcomes.statistics`` applied to the rows the database has already aggregated or reduced to one row per
+course. Leaders see their own units' citizens (they are members), so nothing here is suppressed.
+
+Definitions (shown on the page as well):
+
+- *active*: courses overlapping the period; *citizens*: distinct citizens of those courses.
+- *paired*: active courses with a baseline (first measurement of the instrument) and a later measurement
+  dated in the period; the change is latest-by-the-end minus baseline. *Coverage* = paired / active.
+- *categories*: the trajectory summaries' rule (``outcomes.summaries.summarise``): reliable change (RCI)
+  where the instrument has a published reliability, otherwise its minimal important difference (MID).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from dashboards import formatting
+from dashboards.periods import Period, quarter_label, quarter_of, quarters_between
+from dashboards.selectors import queries
+from dashboards.selectors.access import allowed_unit_ids
+from dashboards.selectors.queries import Scope
+from dashboards.selectors.rows import (
+    IMPROVING,
+    WORSENING,
+    CategoryShare,
+    CourseRow,
+    DashboardParams,
+    DomainChange,
+    FollowUpRow,
+    GoalDomainRow,
+    GoalLevelRow,
+    InformerRow,
+    KindAssociation,
+    Mean,
+    NotOnTrackRow,
+    QuarterRow,
+    SectorRow,
+    Share,
+    UnitBreakdown,
+    UnitDashboard,
+)
+from outcomes import statistics
+from outcomes.models import RCI_LABELS, Goal, Informer, Instrument, InstrumentItem, TrajectorySummary
+from outcomes.summaries import Params, Point, summarise
+from tracker.models import OrganisationUnit
+
+Category = TrajectorySummary.Category
+Method = TrajectorySummary.Method
+
+
+def not_on_track_days() -> int:
+    """Days after the baseline from which a citizen below the cut-off without improvement is 'not on track'."""
+    return int(getattr(settings, "EFFEKTSPOR_NOT_ON_TRACK_DAYS", 180))
+
+
+def _in_english() -> bool:
+    return (get_language() or "da").startswith("en")
+
+
+def _threshold(params: Params) -> tuple[float, bool] | None:
+    """(value, strict) of the change that counts as improvement, for the database-side classification."""
+    if params.method == Method.RCI:
+        return statistics.reliable_change_threshold(sd=params.reference_sd, reliability=params.reliability), True
+    if params.method == Method.MID:
+        return float(params.mid), False
+    return None
+
+
+def category_label(code: str, method: str, instrument: Instrument) -> str:
+    """The category in words that say how it was judged: 'pålideligt' only where the RCI was used."""
+    if method == Method.RCI:
+        return str(RCI_LABELS[code])
+    mid = formatting.num(instrument.mid, 0 if float(instrument.mid or 0).is_integer() else 1)
+    return {
+        Category.IMPROVED: _("Forbedret ≥ MID (%(mid)s point)") % {"mid": mid},
+        Category.UNCHANGED: _("Uændret (ændring under MID)"),
+        Category.DETERIORATED: _("Forværret ≥ MID (%(mid)s point)") % {"mid": mid},
+    }[code]
+
+
+def _category_codes(method: str, instrument: Instrument) -> list[str]:
+    if method == Method.NONE:
+        return []
+    if method == Method.RCI and instrument.clinical_cutoff is not None:
+        return [Category.RECOVERED, Category.IMPROVED, Category.UNCHANGED, Category.DETERIORATED, Category.HARMED]
+    return [Category.IMPROVED, Category.UNCHANGED, Category.DETERIORATED]
+
+
+def _course_rows(rows: list[dict], kind_ids: list[int], period: Period, params: Params) -> list[CourseRow]:
+    out = []
+    for r in rows:
+        # A baseline recorded after the period is no baseline for it (past periods only).
+        has_base = r["base_date"] is not None and r["base_date"] <= period.end and r["end_id"] is not None
+        row = CourseRow(
+            course_id=r["pk"],
+            citizen_id=r["citizen_id"],
+            citizen_name=r["citizen__name"],
+            unit_id=r["unit_id"],
+            unit_name=r["unit__name"],
+            start=r["start"],
+            end=r["end"],
+            base_date=r["base_date"] if has_base else None,
+            base_score=r["base_score"] if has_base else None,
+            end_date=r["end_date"] if has_base else None,
+            end_score=r["end_score"] if has_base else None,
+            kind_ids=frozenset(k for k in kind_ids if r[f"kind_{k}"]),
+        )
+        if has_base and r["end_id"] != r["base_id"] and row.base_score is not None and row.end_score is not None:
+            fields = summarise(
+                [Point(r["base_id"], row.base_date, row.base_score), Point(r["end_id"], row.end_date, row.end_score)],
+                params,
+            )
+            row.change, row.category = fields["change"], fields["category"]
+            row.paired = row.end_date >= period.start
+        out.append(row)
+    return out
+
+
+def _effect_size(paired: list[CourseRow]) -> dict | None:
+    if len(paired) < 2:
+        return None
+    try:
+        return statistics.effect_size_pre_post([c.base_score for c in paired], [c.end_score for c in paired])
+    except ValueError:  # no spread at baseline: d is undefined
+        return None
+
+
+def _trend(rows: list[dict], period: Period, can_classify: bool) -> list[QuarterRow]:
+    by_quarter = {quarter_of(_as_date(r["quarter"])): r for r in rows}
+    out = []
+    for year, quarter in quarters_between(period.start, period.end):
+        r = by_quarter.get((year, quarter), {})
+        out.append(
+            QuarterRow(
+                label=quarter_label(year, quarter),
+                start=datetime.date(year, 3 * quarter - 2, 1),
+                n=r.get("n", 0),
+                mean=r.get("mean"),
+                improved=Share(r.get("improved", 0), r.get("followed", 0)) if can_classify else None,
+            )
+        )
+    return out
+
+
+def _as_date(value) -> datetime.date:
+    # The quarter's first day, selected as a date constant; a backend may hand it back as a datetime.
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _life_domains(scope: Scope, period: Period, items: list[InstrumentItem]) -> list[DomainChange] | None:
+    if not items:
+        return None
+    rows = {r["item_id"]: r for r in queries.life_domain_changes(scope, period, items[0].instrument_id)}
+    out = []
+    for item in items:
+        r = rows.get(item.pk, {})
+        label = item.life_domain.name if item.life_domain else item.text.split(":")[0]
+        out.append(
+            DomainChange(
+                code=item.link_id,
+                label=label,
+                n=r.get("n", 0),
+                mean_first=r.get("mean_first"),
+                mean_latest=r.get("mean_latest"),
+                mean_change=r.get("mean_change"),
+            )
+        )
+    return out
+
+
+class _Weights(NamedTuple):
+    importance: int | None
+    difficulty: int | None
+
+
+def _gas(rows: list[dict]) -> Mean:
+    """The mean over courses of each course's GAS T-score (Kiresuk & Sherman 1968), with a t interval."""
+    by_course: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_course[r["course_id"]].append(r)
+    scores = []
+    for goals in by_course.values():
+        # Goal.weight's own rule (importance × difficulty when both are given, else 1), without building
+        # thousands of model instances.
+        weights = [Goal.weight.fget(_Weights(g["importance"], g["difficulty"])) for g in goals]
+        scores.append(statistics.gas_t_score([g["level"] for g in goals], weights))
+    return Mean.of(scores)
+
+
+def _goal_levels(rows: list[dict]) -> list[GoalLevelRow]:
+    """Goals reviewed in the period by the level of their latest review, −2…+2 (from the per-goal rows)."""
+    counts = Counter(r["level"] for r in rows)
+    labels = {
+        -2: _("Meget mindre end forventet"),
+        -1: _("Mindre end forventet"),
+        0: _("Forventet niveau"),
+        1: _("Mere end forventet"),
+        2: _("Meget mere end forventet"),
+    }
+    return [GoalLevelRow(level, labels[level], Share(counts[level], len(rows))) for level in range(-2, 3)]
+
+
+def _localised(row: dict, prefix: str) -> str:
+    return row[f"{prefix}_en"] if _in_english() else row[f"{prefix}_da"]
+
+
+def _follow_up(courses: list[CourseRow], instrument: Instrument, period: Period) -> list[FollowUpRow]:
+    """Courses open at the period's end with no baseline, or no measurement within the instrument's interval."""
+    interval = instrument.interval_days
+    out = []
+    for c in courses:
+        if c.end is not None and c.end <= period.end:
+            continue  # ended: no follow-up is due
+        if not c.has_baseline:
+            status, label, since = "missing", _("Mangler første måling"), None
+        elif interval is None:
+            continue
+        else:
+            since = (period.end - c.end_date).days
+            if since <= interval:
+                continue
+            if since > 2 * interval:
+                status, label = "overdue", _("Overskredet (mere end dobbelt interval)")
+            else:
+                status, label = "due", _("Forfalden")
+        out.append(FollowUpRow(c.citizen_id, c.citizen_name, c.unit_name, c.start, c.end_date, since, status, label))
+    order = {"overdue": 0, "due": 1, "missing": 2}
+    return sorted(out, key=lambda r: (order[r.status], -(r.days_since or 0), r.citizen_name))
+
+
+def _not_on_track(courses: list[CourseRow], instrument: Instrument, period: Period, days: int) -> list[NotOnTrackRow]:
+    """Open courses that deteriorated, or are still on the clinical side of the cut-off without improvement
+    ``days`` or more after their baseline."""
+    cutoff = instrument.clinical_cutoff
+    out = []
+    for c in courses:
+        if not c.has_baseline or (c.end is not None and c.end <= period.end):
+            continue
+        if c.category in WORSENING:
+            reason = _("Forværret siden første måling")
+        elif (
+            cutoff is not None
+            and (c.end_score < cutoff if instrument.higher_is_better else c.end_score > cutoff)
+            and c.category not in IMPROVING
+            and (period.end - c.base_date).days >= days
+        ):
+            reason = _("Under den kliniske grænse uden forbedring efter %(days)s dage") % {"days": days}
+        else:
+            continue
+        out.append(
+            NotOnTrackRow(
+                c.citizen_id,
+                c.citizen_name,
+                c.unit_name,
+                c.base_date,
+                c.base_score,
+                c.end_date,
+                c.end_score,
+                c.change,
+                reason,
+            )
+        )
+    return sorted(out, key=lambda r: (r.change if r.change is not None else 0, r.citizen_name))
+
+
+def _by_unit(
+    counts: list[dict], courses: list[CourseRow], units: list[OrganisationUnit], method: str
+) -> list[UnitBreakdown]:
+    by_id = {r["unit_id"]: r for r in counts}
+    paired: dict[int, list[CourseRow]] = defaultdict(list)
+    for c in courses:
+        if c.paired:
+            paired[c.unit_id].append(c)
+    out = []
+    for unit in units:
+        mine = paired[unit.pk]
+        n = by_id.get(unit.pk, {})
+        out.append(
+            UnitBreakdown(
+                unit_id=unit.pk,
+                unit_name=unit.name,
+                active_citizens=n.get("active_citizens", 0),
+                active_courses=n.get("active_courses", 0),
+                coverage=Share(len(mine), n.get("active_courses", 0)),
+                mean_change=Mean.of([c.change for c in mine]),
+                improved=None
+                if method == Method.NONE
+                else Share(sum(1 for c in mine if c.category in IMPROVING), len(mine)),
+            )
+        )
+    return out
+
+
+def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
+    """Everything the unit dashboard and the effect report show, for the units in ``params``.
+
+    Raises PermissionDenied when the user may not see one of the units (the view checks first; this is
+    the selector's own guard, so no caller can forget it).
+    """
+    allowed = allowed_unit_ids(user=user)
+    if not params.unit_ids or (allowed is not None and not params.unit_ids <= allowed):
+        raise PermissionDenied
+    instrument, period = params.instrument, params.period
+    scope = Scope(params.unit_ids, params.legal_basis.pk if params.legal_basis else None)
+    units = sorted(params.units, key=lambda u: u.name)
+    instrument_params = Params.of(instrument)
+    method = instrument_params.method
+    threshold = _threshold(instrument_params)
+    kinds = queries.collaboration_kinds()
+    kind_ids = [k.pk for k in kinds]
+
+    counts = queries.course_counts(scope, period, by_unit=False)
+    courses = _course_rows(
+        queries.course_rows(scope, period, instrument, kind_ids), kind_ids, period, instrument_params
+    )
+    paired = [c for c in courses if c.paired]
+    open_at_end = [c for c in courses if c.end is None or c.end > period.end]
+
+    category_counts = Counter(c.category for c in paired)
+    categories = [
+        CategoryShare(code, category_label(code, method, instrument), Share(category_counts[code], len(paired)))
+        for code in _category_codes(method, instrument)
+    ]
+
+    associations = []
+    for kind in kinds:
+        with_kind = [c.change for c in paired if kind.pk in c.kind_ids]
+        without = [c.change for c in paired if kind.pk not in c.kind_ids]
+        associations.append(KindAssociation(kind.code, kind.name, Mean.of(with_kind), Mean.of(without)))
+
+    informer_counts = {r["informer"]: r["n"] for r in queries.informers(scope, period, instrument.pk)}
+    total_measurements = sum(informer_counts.values())
+    informer_rows = [
+        InformerRow(code, str(label), Share(informer_counts.get(code, 0), total_measurements))
+        for code, label in Informer.choices
+    ]
+
+    goal_rows = queries.goal_rows(scope, period)
+    by_domain = [
+        GoalDomainRow(_localised(r, "life_domain__name"), r["set"], r["reviewed_n"], Share(r["met"], r["reviewed_n"]))
+        for r in queries.goals_by_domain(scope, period)
+    ]
+    sector_rows = [
+        SectorRow(
+            _localised(r, "partner__sector__name"),
+            r["n"],
+            r["partners"],
+            r["citizens"],
+            r["participated"],
+            r["rated"],
+            r["usefulness"],
+        )
+        for r in queries.sectors(scope, period)
+    ]
+    days = not_on_track_days()
+    dashboard = UnitDashboard(
+        params=params,
+        units=units,
+        method=method,
+        threshold=threshold[0] if threshold else None,
+        counts=counts,
+        courses=courses,
+        coverage=Share(len(paired), counts["active_courses"]),
+        no_baseline=Share(sum(1 for c in open_at_end if not c.has_baseline), len(open_at_end)),
+        mean_change=Mean.of([c.change for c in paired]),
+        categories=categories,
+        effect_size=_effect_size(paired),
+        trend=_trend(queries.quarterly(scope, period, instrument, threshold), period, threshold is not None),
+        life_domains=_life_domains(scope, period, queries.life_domain_items()),
+        goals_set=sum(r.set for r in by_domain),
+        goals_reviewed=sum(r.reviewed for r in by_domain),
+        goal_levels=_goal_levels(goal_rows),
+        gas=_gas(goal_rows),
+        goals_by_domain=by_domain,
+        sectors=sector_rows,
+        plan=Share(counts["plan_citizens"], counts["active_citizens"]),
+        kind_associations=associations,
+        informers=informer_rows,
+        follow_up=_follow_up(courses, instrument, period),
+        not_on_track=_not_on_track(courses, instrument, period, days),
+        not_on_track_days=days,
+    )
+    if len(units) > 1:
+        per_unit = queries.course_counts(scope, period, by_unit=True)
+        dashboard.by_unit = _by_unit(per_unit, courses, units, method)
+    return dashboard

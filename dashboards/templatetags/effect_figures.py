@@ -1,0 +1,48 @@
+"""Template filters that write the dashboard's figures (see ``dashboards.formatting``).
+
+{% load effect_figures %} then ``{{ d.coverage|share }}``, ``{{ d.mean_change|mean_n }}``,
+``{{ value|num:1 }}``, ``{{ value|signed:1 }}``, ``{{ share|share_ci }}``, ``{{ m|mean_ci }}``.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from dashboards import formatting
+
+register = template.Library()
+
+
+@register.filter
+def num(value, digits=1):
+    return formatting.num(value, int(digits))
+
+
+@register.filter
+def signed(value, digits=1):
+    return formatting.num(value, int(digits), signed=True)
+
+
+@register.filter
+def pct(value, digits=0):
+    return formatting.pct(value, int(digits))
+
+
+@register.filter
+def share(value):
+    return formatting.share(value)
+
+
+@register.filter
+def share_ci(value):
+    return formatting.share_interval(value)
+
+
+@register.filter
+def mean_n(value, digits=1):
+    return formatting.mean(value, int(digits), signed=True)
+
+
+@register.filter
+def mean_ci(value, digits=1):
+    return formatting.interval(value.low, value.high, int(digits)) if value is not None else formatting.DASH

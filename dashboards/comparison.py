@@ -25,6 +25,7 @@ from django.db.models.functions import TruncQuarter
 
 from outcomes import casemix, statistics
 from outcomes.models import Goal, GoalReview, Instrument, Measurement, TrajectorySummary
+from tracker import dataversion
 from tracker.models import Collaboration, Course, OrganisationUnit
 from tracker.selectors import access_for, subtree_unit_ids
 
@@ -146,9 +147,28 @@ def unit_comparison(
     root_id: int | None = None,
     adjust_overdispersion: bool = False,
 ) -> Comparison:
-    """Everything the comparison page shows, in a fixed number of queries."""
-    k = small_number_k()
+    """Everything the comparison page shows, in a fixed number of queries; cached on the data version."""
     unit_ids, root = scope_units(user=user, root_id=root_id)
+    key = {
+        "units": sorted(unit_ids),
+        "root": root.pk if root else None,
+        "instrument": instrument.pk,
+        "period": [start, end],
+        "legal_basis": legal_basis_id,
+        "overdispersion": adjust_overdispersion,
+        "k": small_number_k(),
+        "today": datetime.date.today(),
+    }
+    return dataversion.cached(
+        "comparison",
+        key,
+        lambda: _compare(unit_ids, root, instrument, start, end, legal_basis_id, adjust_overdispersion),
+    )
+
+
+def _compare(unit_ids, root, instrument, start, end, legal_basis_id, adjust_overdispersion) -> Comparison:
+    k = small_number_k()
+
     group_of, units = _groups(unit_ids, root)
     leaf_ids = set(group_of)
     in_period = _course_filter(start, end, legal_basis_id)

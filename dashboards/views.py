@@ -20,7 +20,9 @@ from dashboards import charts, report, selectors, services
 from dashboards.filters import ALL_UNITS, UnitDashboardFilterSet
 from dashboards.tables import CITIZEN_LEVEL, dashboard_tables
 from outcomes.selectors import instrument_get
+from tracker.models import AuditEntry
 from tracker.selectors import access_for
+from tracker.services import audit_log
 from tracker.views import RoleRequiredMixin
 
 EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX)
@@ -85,6 +87,15 @@ class UnitDashboardView(UnitDashboardBase):
             return self.export(request, export, dashboard, tables)
         for name in CITIZEN_LEVEL:
             RequestConfig(request, paginate={"per_page": 25}).configure(tables[name])
+        # The follow-up and not-on-track lists name citizens: showing them is a read of citizen data.
+        shown = sorted({r.citizen_id for r in dashboard.follow_up} | {r.citizen_id for r in dashboard.not_on_track})
+        if shown:
+            audit_log(
+                user=request.user,
+                action=AuditEntry.Action.READ,
+                purpose="unit_dashboard_lists",
+                detail={"citizen_ids": shown, "unit_ids": sorted(dashboard.params.unit_ids)},
+            )
         context.update(tables=tables, charts=charts.unit_dashboard_charts(dashboard))
         return render(request, self.template_name, context)
 

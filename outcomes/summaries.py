@@ -15,6 +15,7 @@ from django.db import transaction
 
 from outcomes import statistics
 from outcomes.models import Instrument, Measurement, TrajectorySummary
+from tracker import dataversion
 from tracker.models import Course
 
 Method = TrajectorySummary.Method
@@ -145,4 +146,6 @@ def summaries_rebuild(*, batch_size: int = 5000) -> int:
             written += len(buffer)
             buffer = []
     TrajectorySummary.objects.bulk_create(buffer)
+    # Bulk loads (seed, import) and parameter changes end here: cached aggregates must be recomputed.
+    dataversion.bump()
     return written + len(buffer)

@@ -13,11 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import (
+    AggregateCache,
     AuditEntry,
     Citizen,
     Collaboration,
     CollaborationKind,
     Course,
+    DataVersion,
     DirectorScope,
     EndReason,
     LegalBasis,
@@ -171,4 +173,34 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(admin.ModelAdmin):
+    """Read-only: the counter behind the aggregate cache (tracker/dataversion.py)."""
+
+    list_display = ("id", "value")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AggregateCache)
+class AggregateCacheAdmin(admin.ModelAdmin):
+    """Cached aggregates; deleting them is harmless (they are recomputed), changing them is not allowed."""
+
+    list_display = ("key", "version", "computed_at")
+    exclude = ("value",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

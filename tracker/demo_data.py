@@ -22,6 +22,7 @@ from django.db.models import Max
 
 from outcomes.models import Goal, GoalReview, Informer, Instrument, ItemAnswer, LifeDomain, Measurement
 from outcomes.summaries import summaries_rebuild
+from tracker import dataversion
 from tracker.models import (
     Citizen,
     Collaboration,
@@ -702,3 +703,4 @@ def clear() -> None:
         get_user_model().objects.filter(is_superuser=False).delete()
         for kind in (OrganisationUnit.Kind.UNIT, OrganisationUnit.Kind.DEPARTMENT, OrganisationUnit.Kind.MUNICIPALITY):
             OrganisationUnit.objects.filter(kind=kind).delete()
+        dataversion.bump()

@@ -418,3 +418,42 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"
+
+
+class DataVersion(models.Model):
+    """One counter, bumped in the same transaction as every write of citizen data.
+
+    Cached aggregates (dashboards, comparisons) are keyed on it, so a cache entry can never outlive the data
+    it was computed from: after a write commits, every reader sees the new version and recomputes. One row
+    in the shared database means several app servers agree on it without any per-process state.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dataversion")
+        verbose_name_plural = _("dataversion")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class AggregateCache(models.Model):
+    """Cached aggregates (dashboards, comparisons), each stored with the data version it was computed at.
+
+    A read asks for the entry whose version equals the current one in a single query, so a stale entry is
+    simply never returned. Kept in the shared database: every app server sees the same entries.
+    """
+
+    key = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField()
+    value = models.BinaryField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("beregnede tal (cache)")
+        verbose_name_plural = _("beregnede tal (cache)")
+
+    def __str__(self) -> str:
+        return self.key

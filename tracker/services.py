@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from tracker import dataversion
 from tracker.models import AuditEntry, Citizen, Collaboration, Course, EndReason, Partner
 
 Action = AuditEntry.Action
@@ -46,7 +47,12 @@ def audit_log(
     purpose: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """The single place where use of citizen data is recorded; call inside the transaction of the use itself."""
+    """The single place where use of citizen data is recorded; call inside the transaction of the use itself.
+
+    A write (create, change, delete) also bumps the data version, so cached aggregates are recomputed.
+    """
+    if action in (Action.CREATE, Action.CHANGE, Action.DELETE):
+        dataversion.bump()
     return AuditEntry.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,

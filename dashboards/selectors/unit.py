@@ -53,6 +53,7 @@ from dashboards.selectors.rows import (
 from outcomes import statistics
 from outcomes.models import RCI_LABELS, Goal, Informer, Instrument, InstrumentItem, TrajectorySummary
 from outcomes.summaries import Params, Point, summarise
+from tracker import dataversion
 from tracker.models import OrganisationUnit
 
 Category = TrajectorySummary.Category
@@ -306,11 +307,24 @@ def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
     """Everything the unit dashboard and the effect report show, for the units in ``params``.
 
     Raises PermissionDenied when the user may not see one of the units (the view checks first; this is
-    the selector's own guard, so no caller can forget it).
+    the selector's own guard, so no caller can forget it). The result is cached on the data version
+    (tracker/dataversion.py): fresh after every write, shared by every app server.
     """
     allowed = allowed_unit_ids(user=user)
     if not params.unit_ids or (allowed is not None and not params.unit_ids <= allowed):
         raise PermissionDenied
+    key = {
+        "units": sorted(params.unit_ids),
+        "period": [params.period.start, params.period.end],
+        "instrument": params.instrument.pk,
+        "legal_basis": params.legal_basis.pk if params.legal_basis else None,
+        "not_on_track_days": not_on_track_days(),
+        "language": _in_english(),
+    }
+    return dataversion.cached("unit-dashboard", key, lambda: _unit_dashboard(params))
+
+
+def _unit_dashboard(params: DashboardParams) -> UnitDashboard:
     instrument, period = params.instrument, params.period
     scope = Scope(params.unit_ids, params.legal_basis.pk if params.legal_basis else None)
     units = sorted(params.units, key=lambda u: u.name)

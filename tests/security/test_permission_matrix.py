@@ -21,6 +21,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security.conftest import login_verified
+from tests.security.test_headers import assert_safe_page
 
 USERS = ("anonymous", "bob", "leader_b", "charlie", "alice", "lena")
 
@@ -221,8 +222,6 @@ def test_permission_matrix(client, sec_world, name, method):
         if response.status_code == 302 and who == "anonymous" and name != "set_language":
             assert response.url.startswith(reverse("login")), (name, method, response.url)
         if response.status_code == 200:
-            from tests.security.test_headers import assert_safe_page
-
             assert_safe_page(response, f"{name} {method} as {who}")
     assert got == getattr(entry, method), f"{method} {url}"
 
@@ -288,8 +287,6 @@ def test_admin_opens_for_a_verified_administrator(client, sec_world):
     ):
         response = client.get(url)
         assert response.status_code == 200, url
-        from tests.security.test_headers import assert_safe_page
-
         assert_safe_page(response, url)
 
 

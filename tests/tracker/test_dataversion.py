@@ -1,0 +1,77 @@
+"""The aggregate cache is keyed on a data version that every write bumps: fast, shared, never stale."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dashboards.comparison import unit_comparison
+from outcomes import services
+from outcomes.models import Instrument
+from tracker import dataversion
+
+TODAY = datetime.date.today()
+LINKS = ["happy", "calm", "active", "rested", "interest"]
+
+
+@pytest.mark.django_db
+def test_cached_value_is_reused_until_a_write_bumps_the_version():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert dataversion.cached("t", {"a": 1}, compute) == {"n": 1}
+    with CaptureQueriesContext(connection) as ctx:
+        assert dataversion.cached("t", {"a": 1}, compute) == {"n": 1}
+    assert len(ctx) == 1  # a hit is one query
+    assert dataversion.cached("t", {"a": 2}, compute) == {"n": 2}  # another key
+    dataversion.bump()
+    assert dataversion.cached("t", {"a": 1}, compute) == {"n": 3}  # recomputed after the write
+    assert dataversion.prune() >= 1
+
+
+@pytest.mark.django_db
+def test_every_logged_write_bumps_the_version(world):
+    before = dataversion.current()
+    services.measurement_record(
+        course=world.course_a,
+        instrument=Instrument.objects.get(code="who5"),
+        answers=dict.fromkeys(LINKS, 2),
+        date=TODAY,
+        informer="citizen",
+        recorded_by=world.alice,
+    )
+    assert dataversion.current() > before
+
+
+@pytest.mark.django_db
+def test_comparison_is_fresh_right_after_a_write(world):
+    """A director's cached comparison changes as soon as a measurement is saved (no stale numbers)."""
+    who5 = Instrument.objects.get(code="who5")
+    period = {"start": TODAY - datetime.timedelta(days=365), "end": TODAY}
+
+    def paired():
+        return unit_comparison(user=world.charlie, instrument=who5, **period).overall.paired
+
+    services.measurement_record(
+        course=world.course_a,
+        instrument=who5,
+        answers=dict.fromkeys(LINKS, 1),
+        date=TODAY - datetime.timedelta(days=100),
+        informer="citizen",
+        recorded_by=world.alice,
+    )
+    assert paired() == 0
+    assert paired() == 0  # served from the cache
+    services.measurement_record(
+        course=world.course_a,
+        instrument=who5,
+        answers=dict.fromkeys(LINKS, 3),
+        date=TODAY,
+        informer="citizen",
+        recorded_by=world.alice,
+    )
+    assert paired() == 1

@@ -19,7 +19,6 @@ from django_tables2.export import TableExport
 from dashboards import charts, report, selectors, services
 from dashboards.filters import ALL_UNITS, UnitDashboardFilterSet
 from dashboards.tables import CITIZEN_LEVEL, dashboard_tables
-from outcomes.selectors import instrument_get
 from tracker.models import AuditEntry
 from tracker.selectors import access_for
 from tracker.services import audit_log
@@ -145,15 +144,3 @@ class UnitReportView(UnitDashboardBase):
             generated=timezone.localtime(),
         )
         return render(request, self.template_name, context)
-
-
-class DirectorHomeView(RoleRequiredMixin, View):
-    """The director's start page: units in their subtree, figures about fewer than k citizens suppressed."""
-
-    role = "director"
-
-    def get(self, request):
-        instrument = instrument_get(code="who5")
-        k = selectors.small_number_k()
-        rows = selectors.unit_figures(unit_ids=self.access.director_unit_ids, instrument=instrument)
-        return render(request, "dashboards/director_home.html", {"rows": rows, "instrument": instrument, "k": k})

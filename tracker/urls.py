@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from tracker import gdpr_views, security, security_views, views
 
@@ -20,6 +21,12 @@ tracker_patterns = [
     path("partners/", views.PartnerListView.as_view(), name="partner_list"),
     path("partners/new/", views.PartnerCreateView.as_view(), name="partner_create"),
     path("no-role/", views.NoRoleView.as_view(), name="no_role"),
+    # The accessibility statement (tilgængelighedserklæring): public, as the law requires.
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="tracker/accessibility.html"),
+        name="accessibility",
+    ),
 ]
 
 security_patterns = [

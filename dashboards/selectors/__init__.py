@@ -1,12 +1,10 @@
 """Aggregated reads for leaders and directors (STYLE.md: a module past ~300 lines becomes a package).
 
-- ``figures``: headline figures per unit for the directors' comparison (aggregates only).
 - ``access``, ``rows``, ``queries``, ``unit``: the unit leader's dashboard for one or several units and a
   period — who may open it, its figures as values, its queries, and their assembly.
 """
 
 from dashboards.selectors.access import allowed_unit_ids, dashboard_choices, dashboard_courses, leader_units
-from dashboards.selectors.figures import DETERIORATED, IMPROVED, UnitFigures, small_number_k, unit_figures
 from dashboards.selectors.rows import (
     CategoryShare,
     CourseRow,
@@ -27,8 +25,6 @@ from dashboards.selectors.rows import (
 from dashboards.selectors.unit import not_on_track_days, unit_dashboard
 
 __all__ = [
-    "DETERIORATED",
-    "IMPROVED",
     "CategoryShare",
     "CourseRow",
     "DashboardParams",
@@ -44,13 +40,10 @@ __all__ = [
     "Share",
     "UnitBreakdown",
     "UnitDashboard",
-    "UnitFigures",
     "allowed_unit_ids",
     "dashboard_choices",
     "dashboard_courses",
     "leader_units",
     "not_on_track_days",
-    "small_number_k",
     "unit_dashboard",
-    "unit_figures",
 ]

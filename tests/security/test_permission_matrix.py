@@ -101,6 +101,10 @@ MATRIX: dict[str, Entry] = {
     "tracker:partner_list": Entry(GET=CASEWORKER_GET, POST=CASEWORKER_WRONG_METHOD),
     "tracker:partner_create": Entry(GET=CASEWORKER_GET, POST=CASEWORKER_FORM_POST),
     "tracker:no_role": Entry(GET=ANY_LOGGED_IN_GET, POST=ANY_LOGGED_IN_WRONG_METHOD),
+    # The accessibility statement: public, the same for everyone.
+    "tracker:accessibility": Entry(
+        GET=statuses(200, 200, 200, 200, 200, 200), POST=statuses(405, 405, 405, 405, 405, 405)
+    ),
     # --- Measurements and goals (outcomes) ----------------------------------------------------------------------
     "outcomes:measurement_create": Entry(
         lambda w: {"course_pk": w.course_a.pk, "code": "who5"},

@@ -25,19 +25,24 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.urls import reverse
 
+from tracker import dataversion
+
+# The spreadsheet way: each course's first and latest measurement found from its raw rows (by date), their
+# difference averaged per unit. Window functions were tried too and were slower on SQLite.
 NAIVE_SQL = """
-WITH ranked AS (
-    SELECT m.course_id, m.score,
-           ROW_NUMBER() OVER (PARTITION BY m.course_id ORDER BY m.date, m.id) AS first_rank,
-           ROW_NUMBER() OVER (PARTITION BY m.course_id ORDER BY m.date DESC, m.id DESC) AS last_rank
-    FROM outcomes_measurement m
-    WHERE m.instrument_id = %s
-)
-SELECT c.unit_id, AVG(l.score - f.score) AS mean_change, COUNT(*) AS n
-FROM ranked f
-JOIN ranked l ON l.course_id = f.course_id AND l.last_rank = 1 AND l.first_rank > 1
-JOIN tracker_course c ON c.id = f.course_id
-WHERE f.first_rank = 1
+SELECT c.unit_id, AVG(latest.score - first.score) AS mean_change, COUNT(*) AS n
+FROM (
+    SELECT course_id, MIN(date) AS first_date, MAX(date) AS latest_date
+    FROM outcomes_measurement
+    WHERE instrument_id = %(instrument)s
+    GROUP BY course_id
+    HAVING COUNT(*) > 1
+) span
+JOIN outcomes_measurement first
+  ON first.course_id = span.course_id AND first.date = span.first_date AND first.instrument_id = %(instrument)s
+JOIN outcomes_measurement latest
+  ON latest.course_id = span.course_id AND latest.date = span.latest_date AND latest.instrument_id = %(instrument)s
+JOIN tracker_course c ON c.id = span.course_id
 GROUP BY c.unit_id
 """
 
@@ -82,11 +87,13 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result))
             return
         self.stdout.write(f"Dataset {signature} on {connection.vendor}: {result['dataset']}")
-        self.stdout.write(f"{'page':28} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'× baseline':>11}")
+        self.stdout.write(
+            f"{'page':22} {'median ms':>10} {'p95 ms':>8} {'after write':>12} {'queries':>8} {'× baseline':>11}"
+        )
         for name, page in pages.items():
             self.stdout.write(
-                f"{name:28} {page['median_ms']:>10.1f} {page['p95_ms']:>8.1f} {page['queries']:>8} "
-                f"{page['ratio_to_baseline']:>11}"
+                f"{name:22} {page['median_ms']:>10.1f} {page['p95_ms']:>8.1f} {page['after_write_ms']:>12.1f} "
+                f"{page['queries']:>8} {page['ratio_to_baseline']:>11}"
             )
         self.stdout.write(f"{'naive baseline (raw SQL)':28} {baseline:>10.1f}")
         self.stdout.write(f"peak RSS {result['peak_rss_mb']} MB")
@@ -226,8 +233,14 @@ class Command(BaseCommand):
                 call()
                 timings.append((time.perf_counter() - started) * 1000)
             timings.sort()
+            # Honest about the cache: one request right after a write (the data version bumped).
+            dataversion.bump()
+            started = time.perf_counter()
+            call()
+            cold_ms = (time.perf_counter() - started) * 1000
             out[name] = {
                 "median_ms": round(stats.median(timings), 1),
+                "after_write_ms": round(cold_ms, 1),
                 "p95_ms": round(timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))], 1),
                 "queries": queries,
             }
@@ -241,7 +254,7 @@ class Command(BaseCommand):
         for i in range(n + 2):
             started = time.perf_counter()
             with connection.cursor() as cursor:
-                cursor.execute(NAIVE_SQL, [instrument_id])
+                cursor.execute(NAIVE_SQL, {"instrument": instrument_id})
                 cursor.fetchall()
             if i >= 2:
                 timings.append((time.perf_counter() - started) * 1000)

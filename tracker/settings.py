@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tracker",
     "outcomes",
     "dashboards",
+    "publications",
 ]
 
 MIDDLEWARE = [

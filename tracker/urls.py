@@ -48,4 +48,5 @@ urlpatterns = [
     path("", include((tracker_patterns, "tracker"))),
     path("", include("outcomes.urls")),
     path("", include("dashboards.urls")),
+    path("", include("publications.urls")),
 ]

@@ -66,6 +66,44 @@ def A_course(w):
     return {"pk": w.course_a.pk}
 
 
+def publication(w, *steps: str) -> dict:
+    """A publication by charlie about the municipality, taken through the given review steps; its pk."""
+    import datetime
+
+    from outcomes.models import Instrument
+    from publications import services as publication_services
+    from publications.snapshot import FIGURE_KEYS
+
+    today = datetime.date.today()
+    p = publication_services.publication_create(
+        user=w.charlie,
+        title="Effekter",
+        scope_unit=w.municipality,
+        instruments=[Instrument.objects.get(code="who5")],
+        start=today - datetime.timedelta(days=365),
+        end=today,
+        figures=FIGURE_KEYS,
+    )
+    for step in steps:
+        p = getattr(publication_services, f"publication_{step}")(publication=p, user=w.charlie)
+    return {"pk": p.pk}
+
+
+def published_slug(w) -> dict:
+    from publications.models import Publication
+
+    return {"slug": Publication.objects.get(**publication(w, "approve", "publish")).slug}
+
+
+# Directors only: others 403, anonymous users the login page.
+DIRECTOR_GET = statuses(302, 403, 403, 200, 403, 403)
+DIRECTOR_WRONG_METHOD = statuses(302, 403, 403, 405, 403, 403)
+DIRECTOR_STEP_POST = statuses(302, 403, 403, 302, 403, 403)
+# Public pages: open to everyone, logged in or not.
+PUBLIC_GET = statuses(200, 200, 200, 200, 200, 200)
+PUBLIC_WRONG_METHOD = statuses(405, 405, 405, 405, 405, 405)
+
+
 MATRIX: dict[str, Entry] = {
     # --- Start, login, language -------------------------------------------------------------------------------
     "home": Entry(GET=EVERYONE_REDIRECTED, POST=EVERYONE_REDIRECTED),
@@ -135,6 +173,23 @@ MATRIX: dict[str, Entry] = {
     "dashboards:director_home": Entry(
         GET=statuses(302, 403, 403, 200, 403, 403), POST=statuses(302, 403, 403, 405, 403, 403)
     ),
+    # --- Publications: the director's review and the public effect pages with open data ----------------------
+    "publications:publication_list": Entry(GET=DIRECTOR_GET, POST=DIRECTOR_WRONG_METHOD),
+    "publications:publication_create": Entry(GET=DIRECTOR_GET, POST=statuses(302, 403, 403, 400, 403, 403)),
+    "publications:publication_detail": Entry(publication, GET=DIRECTOR_GET, POST=DIRECTOR_WRONG_METHOD),
+    "publications:publication_approve": Entry(publication, GET=DIRECTOR_WRONG_METHOD, POST=DIRECTOR_STEP_POST),
+    "publications:publication_publish": Entry(
+        lambda w: publication(w, "approve"), GET=DIRECTOR_WRONG_METHOD, POST=DIRECTOR_STEP_POST
+    ),
+    "publications:publication_unpublish": Entry(
+        lambda w: publication(w, "approve", "publish"), GET=DIRECTOR_WRONG_METHOD, POST=DIRECTOR_STEP_POST
+    ),
+    "publications:public_list": Entry(GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
+    "publications:data_dictionary": Entry(GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
+    "publications:data_dictionary_json": Entry(GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
+    "publications:public_detail": Entry(published_slug, GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
+    "publications:public_csv": Entry(published_slug, GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
+    "publications:public_json": Entry(published_slug, GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
 }
 
 # Grouped by rule rather than listed: Django's admin (every URL under the 'admin' namespace).

@@ -1,0 +1,268 @@
+"""Publications: the public effect page and open data carry no small numbers and no citizen data, stay frozen
+after approval, disappear when withdrawn, and only directors review and publish them."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from dashboards.comparison import Comparison, GroupFigures
+from outcomes import services as outcome_services
+from outcomes.models import Instrument, Measurement
+from publications.models import Publication, PublicationEvent
+from publications.snapshot import COLUMNS, FIGURE_KEYS, instrument_rows
+from tests import factories
+from tracker import demo_data
+from tracker.models import Citizen, Collaboration, Course, DirectorScope, OrganisationUnit
+
+TODAY = datetime.date.today()
+START = TODAY - datetime.timedelta(days=365)
+LINKS = ["happy", "calm", "active", "rested", "interest"]
+COUNT_COLUMNS = (
+    "aktive_borgere",
+    "borgere_med_foer_og_efter",
+    "antal_forbedret",
+    "antal_uaendret",
+    "antal_forvaerret",
+    "gas_forloeb",
+    "borgere_med_samarbejde",
+)
+
+
+@pytest.fixture
+def demo_world(db, settings):
+    settings.SMALL_NUMBER_K = 5
+    demo_data.seed(units=7, citizens=90, months=18, seed=5, today=TODAY)
+    director = factories.UserFactory(username="direktoer")
+    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    # Free text that must never reach the public.
+    Measurement.objects.filter(pk=Measurement.objects.first().pk).update(note="HEMMELIG-NOTE-123")
+    Collaboration.objects.filter(pk=Collaboration.objects.first().pk).update(note="FORTROLIG-SAMTALE-456")
+    return director
+
+
+def create(client, director, *, instruments=("who5", "ors"), figures=FIGURE_KEYS, unit_code="egekaer"):
+    client.force_login(director)
+    response = client.post(
+        reverse("publications:publication_create"),
+        {
+            "title": "Effekter i socialpsykiatrien",
+            "scope_unit": OrganisationUnit.objects.get(code=unit_code).pk,
+            "instruments": list(instruments),
+            "start": START.isoformat(),
+            "end": TODAY.isoformat(),
+            "figures": list(figures),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Publication.objects.latest("pk")
+
+
+def step(client, publication, name):
+    return client.post(reverse(f"publications:publication_{name}", kwargs={"pk": publication.pk}))
+
+
+def public_urls(publication) -> list[str]:
+    return [
+        reverse("publications:public_list"),
+        reverse("publications:public_detail", kwargs={"slug": publication.slug}),
+        reverse("publications:public_csv", kwargs={"slug": publication.slug}),
+        reverse("publications:public_json", kwargs={"slug": publication.slug}),
+        reverse("publications:data_dictionary"),
+        reverse("publications:data_dictionary_json"),
+    ]
+
+
+def publish(client, director, **kwargs) -> Publication:
+    publication = create(client, director, **kwargs)
+    assert step(client, publication, "approve").status_code == 302
+    assert step(client, publication, "publish").status_code == 302
+    publication.refresh_from_db()
+    assert publication.status == Publication.Status.PUBLISHED
+    client.logout()
+    return publication
+
+
+@pytest.mark.django_db
+def test_public_responses_hold_no_small_numbers_and_no_citizen_data(client, demo_world):
+    publication = publish(client, demo_world)
+    bodies = {}
+    for url in public_urls(publication):
+        response = client.get(url)  # anonymous
+        assert response.status_code == 200, url
+        bodies[url] = response.content.decode()
+    text = "\n".join(bodies.values())
+    for name, cpr, external_id in Citizen.objects.values_list("name", "cpr", "external_id"):
+        assert name not in text
+        assert not external_id or external_id not in text
+        if cpr:
+            assert cpr not in text and f"{cpr[:6]}-" not in text
+    assert not re.search(r"demo-\d{6}", text)
+    assert "HEMMELIG-NOTE-123" not in text and "FORTROLIG-SAMTALE-456" not in text
+    assert "/citizens/" not in text
+    dumped = json.dumps(publication.snapshot, ensure_ascii=False).lower()
+    assert "citizen" not in dumped, dumped[max(0, dumped.find("citizen") - 200) : dumped.find("citizen") + 50]
+    # The only dates: the period's start and end (and the day of publication).
+    allowed_dates = {START.isoformat(), TODAY.isoformat(), publication.published_at.date().isoformat()}
+    data = json.loads(bodies[reverse("publications:public_json", kwargs={"slug": publication.slug})])
+    assert set(re.findall(r"\d{4}-\d{2}-\d{2}", json.dumps(data))) <= allowed_dates
+
+    # No figure about fewer than k citizens, in the JSON and in the CSV alike.
+    k = data["k"]
+    assert k == 5
+    shown = hidden = 0
+    for row in data["rows"]:
+        for column in COUNT_COLUMNS:
+            value = row.get(column)
+            if value is None:
+                hidden += 1
+            else:
+                shown += 1
+                assert value == 0 or value >= k, (row["enhed"], column, value)
+    assert shown and hidden  # the demo has both large and small units: the test is not vacuous
+    for sector in data["sectors"]:
+        assert sector["borgere"] >= k
+    csv_rows = list(
+        csv.DictReader(io.StringIO(bodies[reverse("publications:public_csv", kwargs={"slug": publication.slug})]))
+    )
+    assert len(csv_rows) == len(data["rows"])
+    for row in csv_rows:
+        for column in COUNT_COLUMNS:
+            assert row[column] == "" or int(row[column]) == 0 or int(row[column]) >= k
+    # Secondary suppression against the whole area: the hidden units together hold none or at least k paired.
+    for code in ("who5", "ors"):
+        rows = [r for r in data["rows"] if r["instrument"] == code]
+        area, units = rows[0], rows[1:]
+        if area["borgere_med_foer_og_efter"] is not None:
+            rest = area["borgere_med_foer_og_efter"] - sum(r["borgere_med_foer_og_efter"] or 0 for r in units)
+            assert rest == 0 or rest >= k, (code, rest)
+
+
+@pytest.mark.django_db
+def test_the_data_dictionary_describes_every_column(client, demo_world):
+    publication = publish(client, demo_world)
+    header = client.get(reverse("publications:public_csv", kwargs={"slug": publication.slug})).content.decode()
+    columns = next(csv.reader(io.StringIO(header)))
+    described = {c["navn"] for c in client.get(reverse("publications:data_dictionary_json")).json()["kolonner"]}
+    assert set(columns) <= described
+    assert described == {name for name, *_rest in COLUMNS}
+
+
+@pytest.mark.django_db
+def test_figures_are_frozen_after_approval_and_withdrawal_removes_the_page_and_data(client, demo_world):
+    publication = create(client, demo_world, instruments=("who5",))
+    assert step(client, publication, "approve").status_code == 302
+    json_url = reverse("publications:public_json", kwargs={"slug": publication.slug})
+    urls = public_urls(publication)[1:4]
+    for url in urls:  # approved, not yet published: not public
+        assert client.get(url).status_code == 404
+    before = copy.deepcopy(Publication.objects.get(pk=publication.pk).snapshot)
+
+    # New measurements after approval: every open course in scope gets a top WHO-5 today.
+    recorder = factories.UserFactory(username="recorder")
+    for course in Course.objects.filter(end__isnull=True)[:40]:
+        outcome_services.measurement_record(
+            course=course,
+            instrument=Instrument.objects.get(code="who5"),
+            answers=dict.fromkeys(LINKS, 5),
+            date=TODAY,
+            informer="citizen",
+            recorded_by=recorder,
+        )
+    fresh = create(client, demo_world, instruments=("who5",))
+    assert fresh.snapshot["rows"] != before["rows"]  # the new data do change freshly computed figures
+
+    assert step(client, publication, "publish").status_code == 302
+    client.logout()
+    data = client.get(json_url).json()
+    assert data["rows"] == before["rows"]
+    assert Publication.objects.get(pk=publication.pk).snapshot == before
+
+    client.force_login(demo_world)
+    assert step(client, publication, "unpublish").status_code == 302
+    client.logout()
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert publication.slug not in client.get(reverse("publications:public_list")).content.decode()
+    events = list(PublicationEvent.objects.filter(publication=publication).values_list("action", "user__username"))
+    assert events == [
+        ("created", "direktoer"),
+        ("approved", "direktoer"),
+        ("published", "direktoer"),
+        ("unpublished", "direktoer"),
+    ]
+
+
+@pytest.mark.django_db
+def test_only_directors_create_approve_and_publish(client, world):
+    other_director = factories.UserFactory(username="dora")
+    DirectorScope.objects.create(user=other_director, unit=world.unit_b)
+    publication = create(client, world.charlie, unit_code="testkommune")
+    client.logout()
+    create_url = reverse("publications:publication_create")
+    for name in ("approve", "publish", "unpublish"):
+        response = step(client, publication, name)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    for user in (world.alice, world.bob, world.lena):
+        client.force_login(user)
+        assert client.get(create_url).status_code == 403
+        assert client.post(create_url, {"title": "x"}).status_code == 403
+        for name in ("approve", "publish", "unpublish"):
+            assert step(client, publication, name).status_code == 403, (user, name)
+    # A director whose scope does not cover the area cannot see or approve it.
+    client.force_login(other_director)
+    assert step(client, publication, "approve").status_code == 404
+    publication.refresh_from_db()
+    assert publication.status == Publication.Status.DRAFT
+    # Steps in the wrong order change nothing.
+    client.force_login(world.charlie)
+    step(client, publication, "publish")
+    publication.refresh_from_db()
+    assert publication.status == Publication.Status.DRAFT
+    for name, status in (("approve", "approved"), ("publish", "published"), ("unpublish", "withdrawn")):
+        assert step(client, publication, name).status_code == 302
+        publication.refresh_from_db()
+        assert publication.status == status
+    assert client.get(reverse("publications:publication_detail", kwargs={"pk": publication.pk})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_draft_is_not_public(client, world):
+    publication = create(client, world.charlie, unit_code="testkommune")
+    client.logout()
+    assert client.get(reverse("publications:public_detail", kwargs={"slug": publication.slug})).status_code == 404
+    assert client.get(reverse("publications:public_json", kwargs={"slug": publication.slug})).status_code == 404
+
+
+def _fig(name, active, paired, improved=0, unchanged=0, deteriorated=0):
+    f = GroupFigures(key=hash(name), name=name, is_leaf=True, active=active, paired=paired)
+    f.improved, f.unchanged, f.deteriorated = improved, unchanged, deteriorated
+    if paired:
+        f.mean_change, f.change_ci = 1.0, (0.0, 2.0)
+        f.improved_share, f.improved_ci = improved / paired, (0.1, 0.9)
+    f.suppressed = active < 5
+    f.effect_suppressed = f.suppressed or paired < 5
+    return f
+
+
+def test_secondary_suppression_hides_the_smallest_unit_when_one_hidden_unit_could_be_recovered():
+    rows = [_fig("A", 20, 12, 6, 6, 0), _fig("B", 10, 8, 5, 3, 0), _fig("C", 3, 2, 1, 1, 0)]
+    overall = _fig("", 33, 22, 12, 10, 0)
+    comparison = Comparison(
+        rows=rows, overall=overall, instrument=None, k=5, method="rci", period=(START, TODAY), root=None
+    )
+    out = instrument_rows(comparison, scope_name="Området")
+    by_name = {r["enhed"]: r for r in out[1:]}
+    assert by_name["C"]["skjult"] and by_name["C"]["aktive_borgere"] is None
+    # C alone (3 active, 2 paired) could be recovered from the area's total: B is hidden too.
+    assert by_name["B"]["aktive_borgere"] is None and by_name["B"]["borgere_med_foer_og_efter"] is None
+    assert by_name["A"]["aktive_borgere"] == 20 and by_name["A"]["borgere_med_foer_og_efter"] == 12
+    assert out[0]["aktive_borgere"] == 33
+    assert rows[1].active == 10  # the (cached) comparison itself is left as it was

@@ -97,3 +97,12 @@ def build_world() -> SimpleNamespace:
         citizen_a=course_a.citizen,
         citizen_b=course_b.citizen,
     )
+
+
+def row_counts() -> dict[str, int]:
+    """Every table a caseworker flow may write to, by model name; a refused request must leave all unchanged."""
+    from outcomes.models import Goal, GoalReview, ItemAnswer, Measurement
+    from tracker.models import AuditEntry, Collaboration, Partner
+
+    models = (Citizen, Course, Measurement, ItemAnswer, Goal, GoalReview, Collaboration, Partner, AuditEntry)
+    return {model.__name__: model.objects.count() for model in models}

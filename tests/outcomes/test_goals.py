@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from outcomes import services
-from outcomes.models import Goal, GoalReview, ItemAnswer, LifeDomain, Measurement
-from tracker.models import AuditEntry, Citizen, Collaboration, Course, EndReason, Partner
+from outcomes.models import Goal, GoalReview, LifeDomain
+from tests.factories import row_counts
+from tracker.models import AuditEntry, EndReason
 
 FUTURE_MESSAGE = "Datoen må ikke ligge i fremtiden."
 REQUIRED_MESSAGE = "Dette felt er påkrævet."
@@ -32,12 +33,6 @@ def danish():
     """Messages are asserted in Danish, whatever language an earlier test's request left active in this thread."""
     with translation.override("da"):
         yield
-
-
-def row_counts() -> dict[str, int]:
-    """Every table a caseworker flow may write to; a refused POST must leave all of them as they were."""
-    models = (Citizen, Course, Measurement, ItemAnswer, Goal, GoalReview, Collaboration, Partner, AuditEntry)
-    return {model.__name__: model.objects.count() for model in models}
 
 
 def today() -> datetime.date:

@@ -22,8 +22,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from outcomes import services as outcome_services
-from outcomes.models import Goal, GoalReview, Instrument, ItemAnswer, LifeDomain, Measurement
+from outcomes.models import Goal, GoalReview, Instrument, LifeDomain, Measurement
 from tests import factories
+from tests.factories import row_counts
 from tracker import services
 from tracker.models import (
     AuditEntry,
@@ -65,12 +66,6 @@ def danish():
 
 
 # --- Helpers -----------------------------------------------------------------------------------------
-
-
-def row_counts() -> dict[str, int]:
-    """Every table a caseworker flow may write to; a refused POST must leave all of them as they were."""
-    models = (Citizen, Course, Measurement, ItemAnswer, Goal, GoalReview, Collaboration, Partner, AuditEntry)
-    return {model.__name__: model.objects.count() for model in models}
 
 
 def today() -> datetime.date:

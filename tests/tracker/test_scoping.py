@@ -18,8 +18,9 @@ from django.utils import timezone, translation
 
 from outcomes import services as outcome_services
 from outcomes import urls as outcome_urls
-from outcomes.models import Goal, GoalReview, Instrument, ItemAnswer, LifeDomain, Measurement
+from outcomes.models import Goal, GoalReview, Instrument, LifeDomain, Measurement
 from tests import factories
+from tests.factories import row_counts
 from tracker import audit, services
 from tracker import urls as tracker_urls
 from tracker.models import (
@@ -41,11 +42,6 @@ B_SECRET = "B-ONLY-GOAL-TEXT"
 def danish():
     with translation.override("da"):
         yield
-
-
-def row_counts() -> dict[str, int]:
-    models = (Citizen, Course, Measurement, ItemAnswer, Goal, GoalReview, Collaboration, Partner, AuditEntry)
-    return {model.__name__: model.objects.count() for model in models}
 
 
 def today() -> datetime.date:

@@ -66,6 +66,19 @@ def _limit_traces(xs: list[float], lows95, highs95, lows998, highs998) -> list[d
     ]
 
 
+def _centre_line(xs: list[int], y: float, name: str) -> dict[str, Any]:
+    """The funnel's target: a horizontal line across the whole range of n."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": [xs[0], xs[-1]],
+        "y": [y, y],
+        "name": name,
+        "line": {"color": BRAND, "width": 2},
+        "hoverinfo": "skip",
+    }
+
+
 def _n_grid(max_n: int) -> list[int]:
     top = max(10, int(max_n * 1.15))
     return sorted({max(2, int(round(v))) for v in np.geomspace(2, top, 60)})
@@ -91,17 +104,7 @@ def funnel_share(comparison: Comparison) -> dict[str, Any] | None:
     pct = [[round(v * 100, 2) for v in pair] for pair in zip(*l95, strict=True)]
     pct998 = [[round(v * 100, 2) for v in pair] for pair in zip(*l998, strict=True)]
     data = _limit_traces(xs, pct[0], pct[1], pct998[0], pct998[1])
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "x": [xs[0], xs[-1]],
-            "y": [target * 100] * 2,
-            "name": _("Samlet andel"),
-            "line": {"color": BRAND, "width": 2},
-            "hoverinfo": "skip",
-        }
-    )
+    data.append(_centre_line(xs, target * 100, _("Samlet andel")))
     data.append(
         {
             "type": "scatter",
@@ -142,17 +145,7 @@ def funnel_mean(comparison: Comparison) -> dict[str, Any] | None:
     l95 = [statistics.funnel_limits_mean(overall.mean_change, overall.sd_change, n, level=0.95) for n in xs]
     l998 = [statistics.funnel_limits_mean(overall.mean_change, overall.sd_change, n, level=0.998) for n in xs]
     data = _limit_traces(xs, [a for a, _b in l95], [b for _a, b in l95], [a for a, _b in l998], [b for _a, b in l998])
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "x": [xs[0], xs[-1]],
-            "y": [overall.mean_change] * 2,
-            "name": _("Samlet gennemsnit"),
-            "line": {"color": BRAND, "width": 2},
-            "hoverinfo": "skip",
-        }
-    )
+    data.append(_centre_line(xs, overall.mean_change, _("Samlet gennemsnit")))
     data.append(
         {
             "type": "scatter",

@@ -17,6 +17,7 @@ from django.views import View
 from dashboards import comparison_charts
 from dashboards.comparison import Comparison, count_table, unit_comparison
 from outcomes.models import Instrument
+from outcomes.selectors import instrument_get
 from tracker.forms import DateInput
 from tracker.models import LegalBasis
 from tracker.views import RoleRequiredMixin
@@ -63,7 +64,7 @@ class ComparisonForm(forms.Form):
             start = today - datetime.timedelta(days=PERIOD_DAYS[period])
         cleaned["start"], cleaned["end"] = start, end
         if not cleaned.get("instrument"):
-            cleaned["instrument"] = Instrument.objects.get(code="who5")
+            cleaned["instrument"] = instrument_get(code="who5")
         return cleaned
 
 
@@ -150,7 +151,7 @@ def default_selection() -> dict:
     return {
         "start": today - datetime.timedelta(days=365),
         "end": today,
-        "instrument": Instrument.objects.get(code="who5"),
+        "instrument": instrument_get(code="who5"),
         "legal_basis": None,
         "root": None,
         "overdispersion": False,

@@ -74,6 +74,14 @@ INSTALLED_APPS = [
     "outcomes",
     "dashboards",
     "publications",
+    "selfservice",
+    "imports",
+    "exchange",
+    "api",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -277,3 +285,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Background tasks (issue 9: large imports run in a worker: `manage.py db_worker`) ----------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- REST API (issue 9) ------------------------------------------------------------------------------
+REST_FRAMEWORK: dict = {}
+SPECTACULAR_SETTINGS: dict = {}

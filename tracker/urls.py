@@ -49,4 +49,8 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("dashboards.urls")),
     path("", include("publications.urls")),
+    path("", include("selfservice.urls")),
+    path("", include("imports.urls")),
+    path("", include("exchange.urls")),
+    path("api/", include("api.urls")),
 ]

@@ -7,14 +7,13 @@ import datetime
 import tablib
 from django import forms
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
-from dashboards import comparison_charts
+from dashboards import comparison_charts, pagecache
 from dashboards.comparison import Comparison, count_table, unit_comparison
 from outcomes.models import Instrument
 from outcomes.selectors import instrument_get
@@ -128,21 +127,32 @@ class DirectorComparisonView(RoleRequiredMixin, View):
         )
 
     def get(self, request):
-        form, comparison = self.comparison(request)
         if request.GET.get("_export") in ("csv", "xlsx"):
+            _form, comparison = self.comparison(request)
             return export_response(comparison, request.GET["_export"])
-        context = {
-            "form": form,
-            "c": comparison,
-            "counts": count_table(comparison),
-            "reading": reading(comparison),
-            "funnel_spec": comparison_charts.funnel_share(comparison),
-            "mean_funnel_spec": comparison_charts.funnel_mean(comparison),
-            "forest_spec": comparison_charts.forest(comparison),
-            "trends": comparison_charts.trends(comparison),
-            "query": request.GET.urlencode(),
-        }
-        return render(request, self.template_name, context)
+
+        def body_context() -> dict:
+            form, comparison = self.comparison(request)
+            return {
+                "form": form,
+                "c": comparison,
+                "counts": count_table(comparison),
+                "reading": reading(comparison),
+                "funnel_spec": comparison_charts.funnel_share(comparison),
+                "mean_funnel_spec": comparison_charts.funnel_mean(comparison),
+                "forest_spec": comparison_charts.forest(comparison),
+                "trends": comparison_charts.trends(comparison),
+                "query": request.GET.urlencode(),
+            }
+
+        body = pagecache.cached_body(
+            request,
+            name="director-comparison",
+            template_name=self.template_name,
+            scope=self.access.director_unit_ids,
+            context=body_context,
+        )
+        return pagecache.render_body(request, body, title=_("Sammenlign enheder"))
 
 
 def default_selection() -> dict:

@@ -12,11 +12,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from dashboards import charts, report, selectors, services
+from dashboards import charts, pagecache, report, selectors, services
 from dashboards.filters import ALL_UNITS, UnitDashboardFilterSet
 from dashboards.tables import CITIZEN_LEVEL, dashboard_tables
 from tracker.models import AuditEntry
@@ -58,9 +59,17 @@ class UnitDashboardBase(LeaderAccessMixin, View):
             legal_bases=legal_bases,
             today=timezone.localdate(),
         )
-        context = {"filter": filterset, "units": units, "dashboard": None, "all_units": ALL_UNITS}
+        context = {
+            "filter": filterset,
+            "units": units,
+            "dashboard": None,
+            "all_units": ALL_UNITS,
+        }
         if units and filterset.form.is_valid():
-            context["dashboard"] = selectors.unit_dashboard(user=request.user, params=filterset.params())
+            params = filterset.params()
+            context["params"] = params
+            # Loaded only when used: the page's body usually comes from the page cache.
+            context["dashboard"] = pagecache.Lazy(lambda: selectors.unit_dashboard(user=request.user, params=params))
             context["query"] = filterset.query_string()
         return context
 
@@ -80,23 +89,42 @@ class UnitDashboardView(UnitDashboardBase):
             return self.render_invalid(request, context)
         filterset = context["filter"]
         base = reverse("dashboards:unit_dashboard")
-        tables = dashboard_tables(dashboard, unit_link=lambda pk: f"{base}?{filterset.query_string(unit=pk)}")
+
+        def make_tables():
+            return dashboard_tables(dashboard, unit_link=lambda pk: f"{base}?{filterset.query_string(unit=pk)}")
+
         export = request.GET.get("_export")
         if export:
-            return self.export(request, export, dashboard, tables)
-        for name in CITIZEN_LEVEL:
-            RequestConfig(request, paginate={"per_page": 25}).configure(tables[name])
+            return self.export(request, export, dashboard, make_tables())
+        params = context["params"]
+
+        def body_context() -> dict:
+            tables = make_tables()
+            for name in CITIZEN_LEVEL:
+                RequestConfig(request, paginate={"per_page": 25}).configure(tables[name])
+            return {**context, "tables": tables, "charts": charts.unit_dashboard_charts(dashboard)}
+
+        def named_citizens() -> dict:
+            rows = [*dashboard.follow_up, *dashboard.not_on_track]
+            return {"citizen_ids": sorted({r.citizen_id for r in rows})}
+
+        body = pagecache.cached_body(
+            request,
+            name="unit-dashboard",
+            template_name=self.template_name,
+            scope=[u.pk for u in context["units"]],
+            context=body_context,
+            extra=named_citizens,
+        )
         # The follow-up and not-on-track lists name citizens: showing them is a read of citizen data.
-        shown = sorted({r.citizen_id for r in dashboard.follow_up} | {r.citizen_id for r in dashboard.not_on_track})
-        if shown:
+        if body["citizen_ids"]:
             audit_log(
                 user=request.user,
                 action=AuditEntry.Action.READ,
                 purpose="unit_dashboard_lists",
-                detail={"citizen_ids": shown, "unit_ids": sorted(dashboard.params.unit_ids)},
+                detail={"citizen_ids": body["citizen_ids"], "unit_ids": sorted(params.unit_ids)},
             )
-        context.update(tables=tables, charts=charts.unit_dashboard_charts(dashboard))
-        return render(request, self.template_name, context)
+        return pagecache.render_body(request, body, title=_("Enhedens effekter"))
 
     def export(self, request, export_format: str, dashboard, tables):
         """CSV or Excel of one table; exports of citizen-level lists are written to the audit log."""

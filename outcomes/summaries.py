@@ -117,8 +117,13 @@ def summary_refresh(*, course: Course, instrument: Instrument) -> TrajectorySumm
     if fields["n_measurements"] == 0:
         TrajectorySummary.objects.filter(course=course, instrument=instrument).delete()
         return None
-    summary, _created = TrajectorySummary.objects.update_or_create(
-        course=course, instrument=instrument, defaults={"unit_id": course.unit_id, **fields}
+    # One upsert rather than update_or_create's savepoint, select and write: this runs in every measurement save.
+    summary = TrajectorySummary(course=course, instrument=instrument, unit_id=course.unit_id, **fields)
+    TrajectorySummary.objects.bulk_create(
+        [summary],
+        update_conflicts=True,
+        unique_fields=["course", "instrument"],
+        update_fields=["unit_id", *fields],
     )
     return summary
 

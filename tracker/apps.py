@@ -9,7 +9,14 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Borgere og forløb")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from tracker import audit
+        from tracker.middleware import session_refreshed_at_login
+        from tracker.tables import install_signature_cache
+
+        install_signature_cache()
+        user_logged_in.connect(session_refreshed_at_login, dispatch_uid="session_refreshed_at_login")
 
         # The audit log's append-only triggers (tracker/audit.py): the SQLite guard function on every new
         # connection, and the triggers re-created after every migrate (SQLite drops them when it rebuilds a table).

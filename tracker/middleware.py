@@ -1,4 +1,6 @@
-"""Language selection: Danish unless the user has chosen otherwise with the language switch."""
+"""Language selection (Danish unless the user chose otherwise) and keeping active sessions alive."""
+
+import time
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
@@ -18,3 +20,34 @@ class DanishFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionKeepAliveMiddleware:
+    """Activity keeps a session alive, with one session write a minute instead of one per request.
+
+    Sessions end after ``SESSION_COOKIE_AGE`` without activity (30 minutes). Django's
+    ``SESSION_SAVE_EVERY_REQUEST`` moves the expiry by writing the session on every request — three queries on
+    every page. Here a request that comes more than ``REFRESH_SECONDS`` after the last write marks the session
+    modified, so it is saved with a new expiry: a session still ends between 29 and 30 minutes after the last
+    request. Place after SessionMiddleware.
+    """
+
+    REFRESH_SECONDS = 60
+    KEY = "_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) > self.REFRESH_SECONDS:
+                session[self.KEY] = now
+        return self.get_response(request)
+
+
+def session_refreshed_at_login(sender, request, user, **kwargs) -> None:
+    """Logging in writes the session anyway: count it as the latest refresh (connected in TrackerConfig.ready)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionKeepAliveMiddleware.KEY] = int(time.time())

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tracker.middleware.SessionKeepAliveMiddleware",
     "tracker.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,7 +181,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # A session ends after 30 minutes without activity (every request moves the expiry), and when the browser closes.
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("EFFEKTSPOR_SESSION_MINUTES", "30"))
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity moves the expiry, one write a minute at most (tracker.middleware.SessionKeepAliveMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lockout after repeated failed logins (Datatilsynet's catalogue of measures), by the combination of username and

@@ -1,0 +1,66 @@
+"""The rendered body of the dashboards, cached on the data version: fresh after every write, shared by every app
+server (it lives in the database with the aggregates, tracker/dataversion.py), and cheap to serve.
+
+The aggregates behind the pages were already cached, but turning them into ~700 table cells and the charts' JSON
+took most of a request. A page's own template extends ``base_template|default:"base.html"``: rendered with
+``includes/_content_only.html`` as its base it yields just its body, which is stored under the current data
+version together with anything the view needs on every request (the citizens to write to the audit log). A hit
+costs one query; the page around the body (menu, messages, the logout form with its CSRF token) is rendered per
+request by ``includes/_cached_page.html``.
+
+The key holds everything the body depends on besides the data: the language, today's date (periods are relative
+to it), the units the user may choose between, and the query string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from tracker import dataversion
+
+BODY_ONLY = "includes/_content_only.html"
+
+
+def Lazy(build: Callable[[], object]) -> SimpleLazyObject:  # noqa: N802 — reads as a type in the views
+    """A value built only when it is read, i.e. only when the cached body is missing."""
+    return SimpleLazyObject(build)
+
+
+def cached_body(
+    request,
+    *,
+    name: str,
+    template_name: str,
+    scope: Iterable[int],
+    context: Callable[[], dict],
+    extra: Callable[[], dict] | None = None,
+) -> dict:
+    """``{"html": the body, **extra()}`` for this request's page at the current data version."""
+    key = {
+        "language": get_language(),
+        "today": timezone.localdate(),
+        "scope": sorted(set(scope)),
+        "query": sorted(request.GET.lists()),
+    }
+
+    def build() -> dict:
+        html = render_to_string(template_name, {**context(), "base_template": BODY_ONLY}, request)
+        # A form token is per session: a body holding one must never be shared.
+        if "csrfmiddlewaretoken" in html:
+            raise RuntimeError(f"{template_name}: a cached body must not contain a POST form")
+        return {"html": html, **(extra() if extra else {})}
+
+    return dataversion.cached(f"page:{name}", key, build)
+
+
+def render_body(request, body: dict, *, title: str, charts: bool = True, status: int = 200):
+    """The page around a cached body."""
+    context = {"page_title": title, "body": mark_safe(body["html"]), "charts": charts}  # noqa: S308 — our render
+    return render(request, "includes/_cached_page.html", context, status=status)

@@ -51,6 +51,68 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
+def actors():
+    """The busiest open unit, one of its caseworkers and its leader, a director of the municipality, and the
+    unit's open course with goals, collaborations and the most measurements."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from tracker.models import Course, DirectorScope, Membership, OrganisationUnit
+
+    user_model = get_user_model()
+    unit_id = (
+        Course.objects.filter(end__isnull=True)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    caseworker = Membership.objects.filter(unit_id=unit_id, role=Membership.Role.CASEWORKER).first().user
+    leader = Membership.objects.filter(unit_id=unit_id, role=Membership.Role.LEADER).first().user
+    director, _ = user_model.objects.get_or_create(username="bench-director")
+    DirectorScope.objects.get_or_create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    # A full citizen page: goals and collaborations as well as many measurements.
+    open_courses = Course.objects.filter(unit_id=unit_id, end__isnull=True)
+    full = open_courses.filter(goals__isnull=False, collaborations__isnull=False)
+    course = (
+        (full if full.exists() else open_courses)
+        .annotate(n=Count("measurements", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    return unit_id, caseworker, leader, director, course
+
+
+def page_requests(unit_id: int, course) -> dict[str, tuple[str, str, str, dict | None]]:
+    """The measured pages: name → (who, method, url, POST data)."""
+    today = datetime.date.today().isoformat()
+    post = {
+        "item_happy": "3",
+        "item_calm": "3",
+        "item_active": "2",
+        "item_rested": "3",
+        "item_interest": "4",
+        "date": today,
+        "informer": "citizen",
+        "confirm_duplicate": "on",
+    }
+    pages = {
+        "my_citizens": ("caseworker", "get", reverse("tracker:citizen_list"), None),
+        "citizen_page": ("caseworker", "get", reverse("tracker:citizen_detail", args=[course.citizen_id]), None),
+        "record_measurement": (
+            "caseworker",
+            "post",
+            reverse("outcomes:measurement_create", args=[course.pk, "who5"]),
+            post,
+        ),
+        "unit_dashboard": ("leader", "get", reverse("dashboards:leader_home") + f"?unit={unit_id}", None),
+        "director_comparison": ("director", "get", reverse("dashboards:director_home"), None),
+        "comparison_export": ("director", "get", reverse("dashboards:director_home") + "?_export=csv", None),
+    }
+    return pages
+
+
 class Command(BaseCommand):
     help = "Seed (once) a benchmark database and time the main pages against a naive baseline."
 
@@ -155,63 +217,13 @@ class Command(BaseCommand):
         }
 
     # --- the pages -------------------------------------------------------------------------------------
-    def actors(self):
-        from django.contrib.auth import get_user_model
-        from django.db.models import Count
-
-        from tracker.models import Course, DirectorScope, Membership, OrganisationUnit
-
-        user_model = get_user_model()
-        unit_id = (
-            Course.objects.filter(end__isnull=True)
-            .values("unit_id")
-            .annotate(n=Count("pk"))
-            .order_by("-n")
-            .values_list("unit_id", flat=True)
-            .first()
-        )
-        caseworker = Membership.objects.filter(unit_id=unit_id, role=Membership.Role.CASEWORKER).first().user
-        leader = Membership.objects.filter(unit_id=unit_id, role=Membership.Role.LEADER).first().user
-        director, _ = user_model.objects.get_or_create(username="bench-director")
-        DirectorScope.objects.get_or_create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
-        course = (
-            Course.objects.filter(unit_id=unit_id, end__isnull=True)
-            .annotate(n=Count("measurements"))
-            .order_by("-n")
-            .first()
-        )
-        return unit_id, caseworker, leader, director, course
-
     def measure_pages(self, n: int) -> dict:
-        unit_id, caseworker, leader, director, course = self.actors()
+        unit_id, caseworker, leader, director, course = actors()
         clients = {}
         for name, user in (("caseworker", caseworker), ("leader", leader), ("director", director)):
             clients[name] = Client()
             clients[name].force_login(user)
-        today = datetime.date.today().isoformat()
-        post = {
-            "item_happy": "3",
-            "item_calm": "3",
-            "item_active": "2",
-            "item_rested": "3",
-            "item_interest": "4",
-            "date": today,
-            "informer": "citizen",
-            "confirm_duplicate": "on",
-        }
-        pages = {
-            "my_citizens": ("caseworker", "get", reverse("tracker:citizen_list"), None),
-            "citizen_page": ("caseworker", "get", reverse("tracker:citizen_detail", args=[course.citizen_id]), None),
-            "record_measurement": (
-                "caseworker",
-                "post",
-                reverse("outcomes:measurement_create", args=[course.pk, "who5"]),
-                post,
-            ),
-            "unit_dashboard": ("leader", "get", reverse("dashboards:leader_home") + f"?unit={unit_id}", None),
-            "director_comparison": ("director", "get", reverse("dashboards:director_home"), None),
-            "comparison_export": ("director", "get", reverse("dashboards:director_home") + "?_export=csv", None),
-        }
+        pages = page_requests(unit_id, course)
         out = {}
         for name, (who, method, url, data) in pages.items():
             client = clients[who]

@@ -154,3 +154,30 @@ def summaries_rebuild(*, batch_size: int = 5000) -> int:
     # Bulk loads (seed, import) and parameter changes end here: cached aggregates must be recomputed.
     dataversion.bump()
     return written + len(buffer)
+
+
+def summary_mismatches(*, course_ids: Iterable[int] | None = None) -> list[dict]:
+    """Stored summaries that differ from a recomputation from the raw measurements (none, if every write kept
+    them right), plus trajectories without a summary and summaries without measurements. For checks after a
+    load test or an import; ``course_ids`` limits the check to those courses."""
+    params = {i.pk: Params.of(i) for i in Instrument.objects.all()}
+    measurements = Measurement.objects.order_by("course_id", "instrument_id", "date", "pk")
+    stored = TrajectorySummary.objects.all()
+    if course_ids is not None:
+        course_ids = list(course_ids)
+        measurements = measurements.filter(course_id__in=course_ids)
+        stored = stored.filter(course_id__in=course_ids)
+    stored_by_key = {(s.course_id, s.instrument_id): s for s in stored}
+    out = []
+    rows = measurements.values_list("course_id", "instrument_id", "pk", "date", "score")
+    for key, group in groupby(rows.iterator(chunk_size=20000), key=lambda r: (r[0], r[1])):
+        expected = summarise([Point(r[2], r[3], r[4]) for r in group], params[key[1]])
+        summary = stored_by_key.pop(key, None)
+        if summary is None:
+            out.append({"course": key[0], "instrument": key[1], "problem": "missing"})
+            continue
+        differ = {f: (getattr(summary, f), v) for f, v in expected.items() if getattr(summary, f) != v}
+        if differ:
+            out.append({"course": key[0], "instrument": key[1], "problem": "differs", "fields": differ})
+    out.extend({"course": c, "instrument": i, "problem": "orphan"} for c, i in stored_by_key)
+    return out

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outcomes.models import Instrument, LifeDomain
+from tests.security import matrix_api, matrix_exchange, matrix_imports, matrix_selfservice
 from tests.security.conftest import days_ago
 from tests.security.test_permission_matrix import MATRIX
 from tracker.models import AuditEntry, CollaborationKind, EndReason, LegalBasis, Sector
@@ -192,6 +193,11 @@ CASES = [
     ),
     Case("outcomes:citizen_summary", "GET", "alice", A_citizen, action="export", purpose="citizen_summary_print"),
 ]
+
+
+# Each later app's cases live beside its matrix entries (tests/security/matrix_<app>.py, AUDIT_CASES: Case fields).
+for _module in (matrix_selfservice, matrix_api, matrix_imports, matrix_exchange):
+    CASES += [Case(**case) for case in getattr(_module, "AUDIT_CASES", [])]
 
 
 # Pages that write citizen data but whose GET shows none (an empty form): the GET logs nothing.

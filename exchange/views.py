@@ -1,0 +1,107 @@
+"""The exports: a course as FHIR (caseworkers), a unit's measurements as tidy CSV (leaders), the data dictionary.
+
+Thin views: one selector, the audit entry through ``exchange.services``, then the file. Both exports are logged
+before the first byte is sent: a refused or failed export logs nothing, and no export goes unlogged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from dashboards.views import LeaderAccessMixin
+from exchange import fhir, selectors, services, tidy
+from exchange.pseudonyms import FHIR_SCOPE, pseudonym
+from outcomes.models import Informer
+from tracker.views import RoleRequiredMixin
+
+FHIR_CONTENT_TYPE = "application/fhir+json; charset=utf-8"
+
+
+class CourseFHIRView(RoleRequiredMixin, View):
+    """A course's WHO-5 responses, life-domain ratings and goals as a FHIR R4 Bundle in KL's formats."""
+
+    def get(self, request, pk: int):
+        course = selectors.export_course(user=request.user, pk=pk)
+        export = selectors.course_export(course=course)
+        bundle = fhir.build_bundle(export)
+        fhir.validate(bundle)  # never send a file that is not valid FHIR
+        services.fhir_export_audit(
+            user=request.user,
+            course=course,
+            detail={
+                "format": "fhir-r4-bundle",
+                "questionnaire_responses": len(export.who5),
+                "life_domain_observations": len(export.ratings),
+                "goals": len(export.goals),
+            },
+        )
+        key = pseudonym(scope=FHIR_SCOPE, kind="course", pk=course.pk)
+        response = HttpResponse(json.dumps(bundle, ensure_ascii=False, indent=2), content_type=FHIR_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="effektspor-forloeb-{key}.fhir.json"'
+        return response
+
+
+def _csv_chunks(rows, rows_per_chunk: int = 1000):
+    """CSV text in chunks of rows: streamed, so a large unit never sits in memory, but not one write per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for n, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if n % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+class UnitTidyExportView(LeaderAccessMixin, View):
+    """The unit's measurements as tidy long-format CSV for analysts (one row per item answer), streamed."""
+
+    def get(self, request, pk: int):
+        unit = selectors.export_unit(user=request.user, pk=pk)
+        citizen_ids = selectors.tidy_citizen_ids(unit=unit)
+        services.tidy_export_audit(
+            user=request.user,
+            unit=unit,
+            citizen_ids=citizen_ids,
+            detail={"format": "csv-long", "unit_id": unit.pk, "citizens": len(citizen_ids)},
+        )
+        rows = tidy.tidy_rows(selectors.tidy_answer_values(unit=unit), unit_id=unit.pk)
+        response = StreamingHttpResponse(_csv_chunks(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="effektspor-{unit.code}-maalinger-langt-format.csv"'
+        return response
+
+
+def _dictionary() -> dict:
+    return tidy.dictionary(instruments=selectors.dictionary_instruments(), informers=Informer.choices)
+
+
+class DataDictionaryView(LoginRequiredMixin, View):
+    """The tidy export's data dictionary, for anyone logged in (it holds no data, only what the columns mean)."""
+
+    def get(self, request):
+        context = {"dictionary": _dictionary(), "units": selectors.export_units(user=request.user)}
+        return render(request, "exchange/data_dictionary.html", context)
+
+
+class DataDictionaryJSONView(DataDictionaryView):
+    def get(self, request):
+        return JsonResponse(_dictionary(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+class DataDictionaryCSVView(DataDictionaryView):
+    def get(self, request):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="effektspor-dataordbog-maalinger.csv"'
+        writer = csv.writer(response, lineterminator="\n")
+        writer.writerow(("column", "type", "description"))
+        for column in _dictionary()["columns"]:
+            writer.writerow((column["name"], column["type"], column["description"]))
+        return response

@@ -170,12 +170,10 @@ class Command(BaseCommand):
             db["NAME"] = str(path)
         else:
             name = f"{db['NAME']}_bench_{signature.replace('-', '_')}"
-            with connection.cursor() as cursor:
+            # Through the server's maintenance database: the one DATABASE_URL names need not exist.
+            with connection._nodb_cursor() as cursor:
                 cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-                exists = cursor.fetchone()
-            if not exists:
-                connection.set_autocommit(True)
-                with connection.cursor() as cursor:
+                if not cursor.fetchone():
                     cursor.execute(f'CREATE DATABASE "{name}"')
             connection.close()
             db["NAME"] = name

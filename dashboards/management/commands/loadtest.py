@@ -189,8 +189,7 @@ class Command(BaseCommand):
             db["NAME"] = str(path)
             return f"sqlite:///{path}"
         name = f"{db['NAME']}_loadtest"
-        connection.set_autocommit(True)
-        with connection.cursor() as cursor:
+        with connection._nodb_cursor() as cursor:  # the maintenance database: ours need not exist yet
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{name}"')
         connection.close()

@@ -209,6 +209,22 @@ KL_INFORMER_CODES = {
 }
 
 
+class Completion(models.TextChoices):
+    """How a measurement was completed: typed in by staff, or by the citizen themselves (issue 11).
+
+    The informer says whose answers they are; this says who typed them. "Borger" typed in by a caseworker
+    during a conversation and "Borger" answered on the citizen's own phone are both the citizen's answers,
+    but only the second is the citizen's own voice without anyone in between.
+    """
+
+    STAFF_ENTRY = "staff_entry", _("Indtastet af medarbejder")
+    TABLET = "tablet", _("Borgeren selv på tablet")
+    LINK = "link", _("Borgeren selv via personligt link")
+
+
+SELF_COMPLETED = (Completion.TABLET, Completion.LINK)
+
+
 class Measurement(models.Model):
     """One completion of an instrument in a course, with its computed score."""
 
@@ -224,6 +240,9 @@ class Measurement(models.Model):
     raw_score = models.FloatField(_("råscore"), null=True, blank=True)
     score = models.FloatField(_("score"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    completion = models.CharField(
+        _("udfyldt"), max_length=12, choices=Completion.choices, default=Completion.STAFF_ENTRY
+    )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
 
     class Meta:

@@ -8,7 +8,16 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from outcomes import statistics
-from outcomes.models import Goal, GoalReview, Instrument, ItemAnswer, Measurement, TrajectorySummary
+from outcomes.models import (
+    Goal,
+    GoalReview,
+    Informer,
+    Instrument,
+    InstrumentItem,
+    ItemAnswer,
+    Measurement,
+    TrajectorySummary,
+)
 from tracker import selectors as tracker_selectors
 from tracker.models import Citizen, Collaboration, Course
 
@@ -101,8 +110,10 @@ def citizen_overview(*, user, citizen: Citizen) -> dict:
     collaborations = list(
         Collaboration.objects.filter(course_id__in=course_ids).select_related("partner__sector", "kind")
     )
+    profile, perspectives = life_domain_views(by_instrument)
     return {
-        "life_domain_profile": life_domain_profile(by_instrument),
+        "life_domain_profile": profile,
+        "life_domain_perspectives": perspectives,
         "sector_rows": collaboration_sector_rows(collaborations),
         "courses": courses,
         "open_courses": [c for c in courses if c.is_open],
@@ -116,30 +127,75 @@ def citizen_overview(*, user, citizen: Citizen) -> dict:
 
 def life_domain_profile(by_instrument: dict[Instrument, list[Measurement]]) -> dict | None:
     """First and latest life-domain self-rating side by side, one row per domain (one query)."""
-    profile = next((i for i in by_instrument if i.scoring == Instrument.Scoring.PROFILE), None)
-    if profile is None:
-        return None
-    series = by_instrument[profile]
-    first, latest = series[0], series[-1]
-    answers = ItemAnswer.objects.filter(measurement_id__in={first.pk, latest.pk}).select_related("item")
+    return life_domain_views(by_instrument)[0]
+
+
+# How far apart the citizen's and the staff's rating of one life domain (0–10) must be to be marked on the citizen
+# page. A local convention (the rating is not a validated scale, DOMAIN.md §4), not a published threshold.
+PERSPECTIVE_MARK = 3
+
+
+def life_domain_views(by_instrument: dict[Instrument, list[Measurement]]) -> tuple[dict | None, dict | None]:
+    """The life-domain rating seen two ways, in one query (issue 11: two perspectives).
+
+    - The profile: the citizen's own ratings (answered by the citizen, alone or supported, or by a relative),
+      first against latest. A rating by staff alone is never shown as the citizen's.
+    - The perspectives: where staff have also rated, the citizen's latest rating and the staff's latest side by
+      side per domain, with the difference; a difference of ``PERSPECTIVE_MARK`` points or more is marked.
+      Neither overwrites the other.
+    """
+    instrument = next((i for i in by_instrument if i.scoring == Instrument.Scoring.PROFILE), None)
+    if instrument is None:
+        return None, None
+    series = by_instrument[instrument]
+    own = [m for m in series if m.informer != Informer.STAFF]
+    staff = [m for m in series if m.informer == Informer.STAFF]
+    wanted = {m.pk for m in (own[:1] + own[-1:] + staff[-1:])}
+    answers = ItemAnswer.objects.filter(measurement_id__in=wanted).select_related("item")
     values: dict[tuple[int, int], int] = {}
     items = {}
     for a in answers:
         values[(a.measurement_id, a.item_id)] = a.value
         items[a.item_id] = a.item
-    rows = []
-    for item in sorted(items.values(), key=lambda i: i.order):
-        before, after = values.get((first.pk, item.pk)), values.get((latest.pk, item.pk))
-        label = item.text.split(":")[0]
-        rows.append(
-            {
-                "label": label,
-                "first": before,
-                "latest": after,
-                "change": after - before if before is not None and after is not None else None,
-            }
-        )
-    return {"instrument": profile, "first": first, "latest": latest, "rows": rows, "single": first.pk == latest.pk}
+    ordered = sorted(items.values(), key=lambda i: i.order)
+
+    def label(item: InstrumentItem) -> str:
+        return item.text.split(":")[0]
+
+    def change(before: int | None, after: int | None) -> int | None:
+        return after - before if before is not None and after is not None else None
+
+    profile = None
+    if own:
+        first, latest = own[0], own[-1]
+        rows = []
+        for item in ordered:
+            before, after = values.get((first.pk, item.pk)), values.get((latest.pk, item.pk))
+            if before is None and after is None:
+                continue
+            rows.append({"label": label(item), "first": before, "latest": after, "change": change(before, after)})
+        profile = {"instrument": instrument, "first": first, "latest": latest, "rows": rows, "single": first == latest}
+    perspectives = None
+    if staff:
+        citizen_m, staff_m = (own[-1] if own else None), staff[-1]
+        rows = []
+        for item in ordered:
+            theirs = values.get((citizen_m.pk, item.pk)) if citizen_m else None
+            ours = values.get((staff_m.pk, item.pk))
+            if theirs is None and ours is None:
+                continue
+            difference = change(ours, theirs)  # the citizen's rating minus the staff's
+            rows.append(
+                {
+                    "label": label(item),
+                    "citizen": theirs,
+                    "staff": ours,
+                    "difference": difference,
+                    "marked": difference is not None and abs(difference) >= PERSPECTIVE_MARK,
+                }
+            )
+        perspectives = {"instrument": instrument, "citizen": citizen_m, "staff": staff_m, "rows": rows}
+    return profile, perspectives
 
 
 def collaboration_sector_rows(collaborations: list[Collaboration]) -> list[dict]:

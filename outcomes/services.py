@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outcomes import scoring
-from outcomes.models import Goal, GoalReview, Instrument, ItemAnswer, Measurement
+from outcomes.models import Completion, Goal, GoalReview, Instrument, ItemAnswer, Measurement
 from outcomes.summaries import summary_refresh
 from tracker.models import AuditEntry, Course
 from tracker.services import audit_log, model_values
@@ -66,8 +66,11 @@ def measurement_record(
     informer: str,
     recorded_by,
     note: str = "",
+    completion: str = Completion.STAFF_ENTRY,
 ) -> Measurement:
-    """Score and save one completion of an instrument; nothing is saved if any answer is wrong."""
+    """Score and save one completion of an instrument; nothing is saved if any answer is wrong.
+
+    ``completion`` says who typed the answers: staff (the default), or the citizen on a tablet or by a link."""
     if not instrument.is_recordable:
         raise ValidationError(_("Dette måleredskab registreres gennem mål, ikke som måling."))
     _validate_date(date, course)
@@ -82,6 +85,7 @@ def measurement_record(
         note=note,
         raw_score=result.raw_score,
         score=result.score,
+        completion=completion,
     )
     # The course, instrument and user are objects already read through the selectors: no need to query their
     # existence again (three queries on every save).

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A tablet handed to a citizen (issue 11) reaches only its questionnaire until the caseworker's password.
+    "selfservice.middleware.LockedTabletMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tracker.security.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

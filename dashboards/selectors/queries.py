@@ -33,7 +33,7 @@ from django.db.models import (
 )
 
 from dashboards.periods import Period, quarter_bounds, quarters_between
-from outcomes.models import Goal, GoalReview, Instrument, InstrumentItem, ItemAnswer, Measurement
+from outcomes.models import SELF_COMPLETED, Goal, GoalReview, Instrument, InstrumentItem, ItemAnswer, Measurement
 from tracker.models import Collaboration, CollaborationKind, Course
 
 COORDINATED_PLAN = "coordinated-plan"
@@ -303,12 +303,13 @@ def sectors(scope: Scope, period: Period) -> list[dict[str, Any]]:
 
 
 def informers(scope: Scope, period: Period, instrument_id: int) -> list[dict[str, Any]]:
-    """Measurements of the instrument in the period, counted by who answered."""
+    """Measurements of the instrument in the period, counted by who answered, and how many of them the citizen
+    completed themselves (on the tablet or by a personal link, issue 11)."""
     return list(
         Measurement.objects.filter(
             scope.via_course(), instrument_id=instrument_id, date__range=(period.start, period.end)
         )
         .values("informer")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), self_completed=Count("pk", filter=Q(completion__in=SELF_COMPLETED)))
         .order_by("informer")
     )

@@ -159,6 +159,7 @@ class InformerRow:
     code: str
     label: str
     share: Share
+    self_completed: int = 0  # of these, completed by the citizen themselves (tablet or personal link)
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,11 @@ class UnitDashboard:
         """Answered by the citizen, alone or supported by a relative or staff."""
         own = (Informer.CITIZEN, Informer.CITIZEN_RELATIVE, Informer.CITIZEN_STAFF)
         return Share(sum(r.share.k for r in self.informers if r.code in own), self.measurements_in_period)
+
+    @property
+    def self_completed_share(self) -> Share:
+        """Completed by the citizen themselves, on the tablet or by a personal link (not typed in by staff)."""
+        return Share(sum(r.self_completed for r in self.informers), self.measurements_in_period)
 
     @property
     def improved(self) -> Share | None:

@@ -357,10 +357,14 @@ def _unit_dashboard(params: DashboardParams) -> UnitDashboard:
         without = [c.change for c in paired if kind.pk not in c.kind_ids]
         associations.append(KindAssociation(kind.code, kind.name, Mean.of(with_kind), Mean.of(without)))
 
-    informer_counts = {r["informer"]: r["n"] for r in queries.informers(scope, period, instrument.pk)}
+    informer_data = queries.informers(scope, period, instrument.pk)
+    informer_counts = {r["informer"]: r["n"] for r in informer_data}
+    self_completed = {r["informer"]: r["self_completed"] for r in informer_data}
     total_measurements = sum(informer_counts.values())
     informer_rows = [
-        InformerRow(code, str(label), Share(informer_counts.get(code, 0), total_measurements))
+        InformerRow(
+            code, str(label), Share(informer_counts.get(code, 0), total_measurements), self_completed.get(code, 0)
+        )
         for code, label in Informer.choices
     ]
 

@@ -153,6 +153,7 @@ TIDY_FIELDS = (
     "measurement__instrument__code",
     "measurement__date",
     "measurement__informer",
+    "measurement__completion",
     "item__link_id",
     "item__life_domain__code",
     "value",

@@ -47,6 +47,14 @@ COLUMNS = (
         _("Hvem svarede: citizen, citizen_relative, citizen_staff, relative eller staff (KL's fem kilder)."),
     ),
     (
+        "completion",
+        TEXT,
+        _(
+            "Hvem skrev svarene: staff_entry (medarbejderen), tablet (borgeren selv på enhedens tablet) eller "
+            "link (borgeren selv via personligt link)."
+        ),
+    ),
+    (
         "item",
         TEXT,
         _("Spørgsmålets id i måleredskabet (WHO-5: happy, calm, active, rested, interest; ORS/SRS: total)."),
@@ -96,6 +104,7 @@ def tidy_row(values: tuple, *, keys: _Keys) -> tuple:
         instrument,
         date,
         informer,
+        completion,
         item,
         life_domain,
         value,
@@ -112,6 +121,7 @@ def tidy_row(values: tuple, *, keys: _Keys) -> tuple:
         date.isoformat(),
         (date - course_start).days,
         informer,
+        completion,
         item,
         life_domain or "",
         value,

@@ -294,5 +294,37 @@ LOGGING = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- REST API (issue 9) ------------------------------------------------------------------------------
-REST_FRAMEWORK: dict = {}
-SPECTACULAR_SETTINGS: dict = {}
+# Token authentication for programs (a user makes their token at /api/token/), the session for a logged-in browser.
+# JSON only; errors as {code, message, errors} in the client's language (api.exceptions, api.base).
+REST_FRAMEWORK: dict = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.base.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+}
+SPECTACULAR_SETTINGS: dict = {
+    "TITLE": "Effektspor API",
+    "DESCRIPTION": (
+        "Borgere, forløb, målinger, mål og samarbejder – afgrænset og logget som på siderne – samt enhedens tal og "
+        "sammenligningen af enheder med de samme regler for små tal. Log ind med headeren "
+        "'Authorization: Token <nøgle>'; nøglen laves på /api/token/. Svar på dansk, eller engelsk med "
+        "'Accept-Language: en'."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+}

@@ -1,0 +1,94 @@
+"""Query parameters of the API's lists (django-filter). Using any of them is a search, logged with its criteria."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from outcomes.models import Goal, Measurement
+from tracker.models import Citizen, Collaboration, Course
+from tracker.selectors import access_for
+
+# The largest id a client may ask for: PostgreSQL's bigint; beyond it nothing can exist.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record id: a whole number (django-filter's NumberFilter would accept 1.5)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class CitizenFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Søg (navn eller CPR-nummerets første cifre)"), method="search")
+    unit = IdFilter(label=_("Enhed (id)"), method="filter_unit")
+
+    class Meta:
+        model = Citizen
+        fields = ["q", "unit"]
+
+    def search(self, queryset, name, value):
+        # As the 'Mine borgere' search: the name, or the start of the CPR number (at least the birth date).
+        value = value.strip()
+        if not value:
+            return queryset
+        digits = value.replace("-", "")
+        condition = Q(name__icontains=value)
+        if digits.isdigit() and len(digits) >= 6:
+            condition |= Q(cpr__startswith=digits)
+        return queryset.filter(condition)
+
+    def filter_unit(self, queryset, name, value):
+        # Only the user's own units: that a citizen also has a course elsewhere is not theirs to learn.
+        units = access_for(self.request.user).member_unit_ids & {value}
+        return queryset.filter(pk__in=Course.objects.filter(unit_id__in=units).values("citizen_id"))
+
+
+class CourseFilter(django_filters.FilterSet):
+    citizen = IdFilter(label=_("Borger (id)"), field_name="citizen_id")
+    unit = IdFilter(label=_("Enhed (id)"), field_name="unit_id")
+    open = django_filters.BooleanFilter(label=_("Kun åbne forløb"), field_name="end", lookup_expr="isnull")
+
+    class Meta:
+        model = Course
+        fields = ["citizen", "unit", "open"]
+
+
+class MeasurementFilter(django_filters.FilterSet):
+    course = IdFilter(label=_("Forløb (id)"), field_name="course_id")
+    citizen = IdFilter(label=_("Borger (id)"), field_name="course__citizen_id")
+    instrument = django_filters.CharFilter(label=_("Måleredskab (kode)"), field_name="instrument__code")
+    date_from = django_filters.DateFilter(label=_("Fra dato"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("Til dato"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Measurement
+        fields = ["course", "citizen", "instrument", "date_from", "date_to"]
+
+
+class GoalFilter(django_filters.FilterSet):
+    course = IdFilter(label=_("Forløb (id)"), field_name="course_id")
+    citizen = IdFilter(label=_("Borger (id)"), field_name="course__citizen_id")
+    open = django_filters.BooleanFilter(label=_("Kun åbne mål"), field_name="closed_on", lookup_expr="isnull")
+
+    class Meta:
+        model = Goal
+        fields = ["course", "citizen", "open"]
+
+
+class CollaborationFilter(django_filters.FilterSet):
+    course = IdFilter(label=_("Forløb (id)"), field_name="course_id")
+    citizen = IdFilter(label=_("Borger (id)"), field_name="course__citizen_id")
+    date_from = django_filters.DateFilter(label=_("Fra dato"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("Til dato"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Collaboration
+        fields = ["course", "citizen", "date_from", "date_to"]

@@ -1,0 +1,77 @@
+"""OpenAPI schema additions (drf-spectacular): the error answers every operation can give.
+
+``api.exceptions`` gives every error the same body; this hook documents it once as the ``Error`` component and
+adds the error statuses to each operation, so that a client generator (and the schemathesis test) knows them.
+The serializers' docstrings are left out of the components: they are written for developers.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular import openapi
+
+from api.filters import MAX_ID
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's AutoSchema for the API: record ids in paths are integers, and an operation's description
+    is only what ``extend_schema`` gives it (the views' docstrings are for developers, in English)."""
+
+    def get_description(self) -> str:
+        return ""
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["name"] in ("id", "pk"):
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+        return parameters
+
+
+ERROR_COMPONENT = {
+    "type": "object",
+    "description": "Fejlsvar: en fast kode (engelsk), en besked og ved valideringsfejl beskederne pr. felt.",
+    "properties": {
+        "code": {
+            "type": "string",
+            "description": "invalid, parse_error, not_authenticated, permission_denied, not_found, ...",
+        },
+        "message": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "description": "Felt → beskeder. Indlejrede felter med punktum (answers.happy); non_field_errors.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["code", "message"],
+}
+
+ERROR_DESCRIPTIONS = {
+    "400": "Ugyldige data (errors pr. felt)",
+    "401": "Ikke logget ind (mangler eller ugyldigt token)",
+    "403": "Ingen adgang for din rolle",
+    "404": "Findes ikke, eller du har ikke adgang til det",
+    "405": "Metoden er ikke tilladt",
+    "406": "Kan ikke svare i det ønskede format",
+    "415": "Ukendt indholdstype (brug application/json)",
+}
+
+
+def add_error_responses(result: dict, generator, request, public) -> dict:
+    """POSTPROCESSING_HOOKS: the Error component, and the error answers on every operation of the API."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for component in schemas.values():
+        # The serializers' docstrings are notes for developers (in English), not documentation for clients.
+        component.pop("description", None)
+    schemas["Error"] = ERROR_COMPONENT
+    ref = {"$ref": "#/components/schemas/Error"}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_DESCRIPTIONS.items():
+                if status == "415" and "requestBody" not in operation:
+                    continue
+                content = {"application/json": {"schema": ref}}
+                responses.setdefault(status, {"description": description, "content": content})
+    return result

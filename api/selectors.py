@@ -1,0 +1,45 @@
+"""Reads the API needs beyond the apps' own selectors — each built on them, so the scoping stays in one place."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from outcomes import selectors as outcome_selectors
+from outcomes.models import Goal, GoalReview, Measurement
+from tracker import selectors as tracker_selectors
+from tracker.models import Collaboration
+
+
+def collaboration_list(*, user) -> QuerySet[Collaboration]:
+    """Collaborations around the courses the user may see (``tracker.selectors.course_list``)."""
+    courses = tracker_selectors.course_list(user=user, open_only=False)
+    return Collaboration.objects.filter(course__in=courses.values("pk")).select_related(
+        "course", "partner__sector", "kind"
+    )
+
+
+def collaboration_get(*, user, pk: int) -> Collaboration:
+    try:
+        return collaboration_list(user=user).get(pk=pk)
+    except Collaboration.DoesNotExist:
+        raise Http404("No such collaboration") from None
+
+
+def measurement_list(*, user) -> QuerySet[Measurement]:
+    """``outcomes.selectors.measurement_list`` with the item answers fetched in one more query."""
+    return outcome_selectors.measurement_list(user=user).prefetch_related("answers__item")
+
+
+def goal_list(*, user) -> QuerySet[Goal]:
+    """``outcomes.selectors.goal_list`` with the reviews, oldest first (the latest level is the last one)."""
+    return outcome_selectors.goal_list(user=user).prefetch_related(
+        Prefetch("reviews", queryset=GoalReview.objects.order_by("date", "pk"))
+    )
+
+
+def goal_get(*, user, pk: int) -> Goal:
+    try:
+        return goal_list(user=user).get(pk=pk)
+    except Goal.DoesNotExist:
+        raise Http404("No such goal") from None

@@ -1,0 +1,147 @@
+"""The aggregated figures: the unit's (leaders) and the comparison (directors), the same numbers and the same
+suppression of small numbers as the pages, and no citizen named."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards.comparison import count_table, unit_comparison
+from outcomes import services as outcome_services
+from tests import factories
+from tests.api.helpers import token_client
+
+pytestmark = pytest.mark.django_db
+
+
+def days_ago(n: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def measured_citizens(unit, user, n: int, prefix: str) -> None:
+    """n citizens in the unit, each with a WHO-5 baseline and a follow-up (improving by 20 points)."""
+    for i in range(n):
+        course = factories.CourseFactory(unit=unit, citizen=factories.CitizenFactory(name=f"{prefix} {i}"))
+        for days, value in ((150, 1), (10, 2)):
+            outcome_services.measurement_record(
+                course=course,
+                instrument=factories.who5(),
+                answers={"happy": value, "calm": value, "active": value, "rested": value, "interest": value + i % 2},
+                date=days_ago(days),
+                informer="citizen",
+                recorded_by=user,
+            )
+
+
+@pytest.fixture
+def measured(sec_world):
+    measured_citizens(sec_world.unit_a, sec_world.alice, 6, "Aborger")
+    measured_citizens(sec_world.unit_b, sec_world.bob, 2, "Bborger")
+    return sec_world
+
+
+def test_unit_figures_are_the_dashboards_figures(measured):
+    from dashboards.filters import UnitDashboardFilterSet
+    from dashboards.selectors import dashboard_choices, dashboard_courses, leader_units, unit_dashboard
+
+    response = token_client(measured.lena).get(reverse("api:unit_figures"))
+    assert response.status_code == 200, response.content
+    data = response.json()
+    instruments, bases = dashboard_choices()
+    filterset = UnitDashboardFilterSet(
+        {},
+        queryset=dashboard_courses(user=measured.lena),
+        units=leader_units(user=measured.lena),
+        instruments=instruments,
+        legal_bases=bases,
+        today=timezone.localdate(),
+    )
+    assert filterset.form.is_valid()
+    page = unit_dashboard(user=measured.lena, params=filterset.params())
+    assert [u["id"] for u in data["units"]] == [measured.unit_a.pk]
+    assert data["instrument"] == "who5" and data["method"] == page.method
+    assert data["counts"] == page.counts
+    assert data["coverage"]["k"] == page.coverage.k == 6 and data["coverage"]["n"] == page.coverage.n == 7
+    assert data["mean_change"]["mean"] == pytest.approx(page.mean_change.mean)
+    assert data["improved"]["k"] == page.improved.k
+    assert [c["code"] for c in data["categories"]] == [c.code for c in page.categories]
+    assert data["follow_up_missing"] == len(page.follow_up) - len(page.due)
+    # The dashboard's lists name citizens; the figures do not.
+    assert "Aborger" not in response.content.decode() and "Anna" not in response.content.decode()
+
+
+def test_unit_figures_only_for_the_units_one_leads(measured):
+    lena = token_client(measured.lena)
+    assert lena.get(reverse("api:unit_figures"), {"unit": measured.unit_b.pk}).status_code == 403
+    leader_b = token_client(measured.leader_b)
+    assert leader_b.get(reverse("api:unit_figures"), {"unit": measured.unit_a.pk}).status_code == 403
+    assert leader_b.get(reverse("api:unit_figures")).json()["units"][0]["id"] == measured.unit_b.pk
+    assert token_client(measured.alice).get(reverse("api:unit_figures")).status_code == 403
+
+
+def test_unit_figures_with_an_invalid_filter_say_which_field(measured):
+    response = token_client(measured.lena).get(reverse("api:unit_figures"), {"period": "custom", "start": "2020-01-01"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"end"}
+
+
+def test_the_comparison_is_suppressed_exactly_as_the_page(measured):
+    response = token_client(measured.charlie).get(reverse("api:comparison"))
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["k"] == 5
+    rows = {r["key"]: r for r in data["rows"]}
+    a, b = rows[measured.unit_a.pk], rows[measured.unit_b.pk]
+    # Unit A: 7 active citizens, 6 with a follow-up: shown.
+    assert not a["suppressed"] and not a["effect_suppressed"]
+    assert a["active"] == 7 and a["paired"] == 6 and a["improved"] == 6
+    # Unit B: 3 active citizens, fewer than k: nothing about it, not even how many.
+    assert b["suppressed"]
+    assert b["active"] is None and b["paired"] is None and b["mean_change"] is None and b["improved"] is None
+    assert b["collaborations"] is None and b["coverage"] is None
+    # The same figures as the page's own selector.
+    today = timezone.localdate()
+    page = unit_comparison(
+        user=measured.charlie,
+        instrument=factories.who5(),
+        start=today - datetime.timedelta(days=365),
+        end=today,
+    )
+    page_a = next(f for f in page.rows if f.key == measured.unit_a.pk)
+    assert a["mean_change"] == pytest.approx(page_a.mean_change)
+    assert a["improved_share"] == pytest.approx(page_a.improved_share)
+    table = count_table(page)
+    assert [(r["name"], r["improved"], r["unchanged"], r["deteriorated"]) for r in data["counts"]["rows"]] == [
+        (name, *cells) for name, cells, _total in table["rows"]
+    ]
+    assert data["counts"]["totals"]["total"] == table["grand"]
+    text = response.content.decode()
+    assert "Aborger" not in text and "Bborger" not in text and "Anna" not in text
+
+
+def test_an_effect_suppressed_row_hides_its_paired_count(sec_world):
+    """5 active citizens in unit B but only 2 with a follow-up: the row is shown, its effect figures are not."""
+    measured_citizens(sec_world.unit_b, sec_world.bob, 2, "B")
+    for i in range(2):
+        factories.CourseFactory(unit=sec_world.unit_b, citizen=factories.CitizenFactory(name=f"Umålt {i}"))
+    data = token_client(sec_world.charlie).get(reverse("api:comparison")).json()
+    b = next(r for r in data["rows"] if r["key"] == sec_world.unit_b.pk)
+    assert not b["suppressed"] and b["effect_suppressed"]
+    assert b["active"] == 5
+    assert b["paired"] is None and b["coverage"] is None and b["low_coverage"] is None and b["mean_change"] is None
+
+
+def test_comparison_parameters_are_validated(sec_world):
+    client = token_client(sec_world.charlie)
+    response = client.get(reverse("api:comparison"), {"period": "custom", "start": "2026-01-01"})
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    response = client.get(reverse("api:comparison"), {"instrument": "nonsense"})
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"instrument"}
+
+
+def test_leaders_and_caseworkers_get_no_comparison(sec_world):
+    for who in ("alice", "lena", "bob"):
+        assert token_client(getattr(sec_world, who)).get(reverse("api:comparison")).status_code == 403

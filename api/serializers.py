@@ -147,6 +147,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "instrument",
             "date",
             "informer",
+            "completion",
             "raw_score",
             "score",
             "answers",

@@ -219,3 +219,10 @@ def test_any_set_of_answers_round_trips(responses, comment):
     text = json.dumps(fhir.build_bundle(export))
     back = fhir.who5_answers(text, ITEMS)
     assert back == [(f"m{i}", date.isoformat(), answers) for i, (answers, date, _inf) in enumerate(responses)]
+
+
+def test_the_instrument_names_the_same_questionnaire_as_the_export(db):
+    """One canonical URL: the WHO-5 instrument's reference data and the FHIR export agree (KL FFInst 1.0.0)."""
+    from outcomes.models import Instrument
+
+    assert Instrument.objects.get(code="who5").fhir_questionnaire == kl().who5_questionnaire

@@ -2,9 +2,15 @@
 
 Migrates the SQLite database, compiles the translations, loads the reference data, fills the database
 with a synthetic municipality (only the first time), (re)creates the demo logins, prints them as
-`<role> <username> <password>`, and serves the site on 127.0.0.1:8000.
+`<role> <username> <password>`, and serves the site on 127.0.0.1:8000 with the background worker for large
+imports (`manage.py db_worker`) beside it; the worker stops when the server stops.
 """
 
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -49,7 +55,30 @@ class Command(BaseCommand):
         for role, username, password, *_rest in DEMO_LOGINS:
             self.stdout.write(f"{role} {username} {password}")
         if not opts["no_serve"]:
-            call_command("runserver", f"127.0.0.1:{opts['port']}", use_reloader=False)
+            worker = self.start_worker()
+            try:
+                call_command("runserver", f"127.0.0.1:{opts['port']}", use_reloader=False)
+            finally:
+                self.stop_worker(worker)
+
+    def start_worker(self) -> subprocess.Popen:
+        """The tasks worker (django-tasks-db) in a process of its own, with the same environment as the server."""
+        manage = Path(settings.BASE_DIR) / "manage.py"
+        command = [sys.executable, str(manage), "db_worker", "--no-reload", "--interval", "1", "--verbosity", "0"]
+        # A session of its own: Ctrl+C in the terminal reaches the server only, and stop_worker then asks the worker
+        # once to stop (a second signal would make it abandon a running import).
+        worker = subprocess.Popen(command, start_new_session=True)
+        self.stdout.write(f"Background worker started (pid {worker.pid}).")
+        return worker
+
+    def stop_worker(self, worker: subprocess.Popen) -> None:
+        if worker.poll() is None:
+            worker.terminate()  # the worker finishes the task it is running, then exits
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
 
     @transaction.atomic
     def create_logins(self) -> None:

@@ -47,12 +47,29 @@ PURPOSES = {
     "citizen_record_json": _("Indsigt: hele journalen blev udleveret som datafil"),
     "anonymisation": _("Oplysningerne blev anonymiseret efter opbevaringsperioden"),
     "admin": _("Oplysningerne blev vist i administrationen"),
+    # Import and export (issue 9)
+    "import": _("Oplysninger blev indlæst fra en fil"),
+    "import_preview": _("En fil til indlæsning blev kontrolleret mod borgerens oplysninger"),
+    "fhir_course_export": _("Et forløbs målinger og mål blev udleveret som FHIR-fil"),
+    "tidy_unit_export": _("Borgerens målinger indgik pseudonymiseret i et dataudtræk til analyse"),
+    # The citizen's own answers (issue 11)
+    "selfservice_start": _("Borgerens egen besvarelse blev forberedt"),
+    "selfservice_tablet": _("Tabletten blev givet til borgeren til egen besvarelse"),
+    "selfservice_link": _("Et personligt link til egen besvarelse blev lavet"),
+    "selfservice_link_opened": _("Borgeren åbnede sit personlige link"),
+    "selfservice_tablet_used": _("Borgeren besvarede selv på tabletten"),
+    "selfservice_link_used": _("Borgeren besvarede selv via sit personlige link"),
+    "selfservice_tablet_closed": _("Tablet-besvarelsen blev afsluttet"),
+    "selfservice_link_closed": _("Et personligt link blev lukket"),
+    "selfservice_tablet_development": _("Borgeren så sin egen udvikling på tabletten"),
 }
 
 
 def _purpose_label(purpose: str) -> str:
     if purpose.startswith("unit_dashboard:"):
         return _("Borgeren indgik i en liste fra enhedens overblik, som blev eksporteret")
+    if purpose.startswith("api_"):
+        return _("Oplysningerne blev læst eller ændret gennem API'et af et andet system")
     return PURPOSES.get(purpose, "")
 
 

@@ -123,6 +123,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--requests", type=int, default=20)
         parser.add_argument("--json", action="store_true", help="Print one JSON object instead of a table.")
+        parser.add_argument(
+            "--import-rows",
+            type=int,
+            default=0,
+            help="Also time an import of this many rows through the background worker (issue 9), in a database "
+            "of its own so the page data set stays as it was.",
+        )
 
     def handle(self, *args, **opts):
         signature = f"c{opts['citizens']}-u{opts['units']}-m{opts['months']}-s{opts['seed']}"
@@ -145,6 +152,8 @@ class Command(BaseCommand):
         }
         for page in pages.values():
             page["ratio_to_baseline"] = round(page["median_ms"] / baseline, 3) if baseline else None
+        if opts["import_rows"]:
+            result["import"] = self.measure_import(opts["import_rows"])
         if opts["json"]:
             self.stdout.write(json.dumps(result))
             return
@@ -159,6 +168,12 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"{'naive baseline (raw SQL)':28} {baseline:>10.1f}")
         self.stdout.write(f"peak RSS {result['peak_rss_mb']} MB")
+        if "import" in result:
+            i = result["import"]
+            self.stdout.write(
+                f"import of {i['rows']} rows in the background: {i['status']} in {i['seconds']} s "
+                f"({i['rows_per_second']} rows/s; check {i['check_seconds']} s, apply {i['apply_seconds']} s)"
+            )
 
     # --- the benchmark database -------------------------------------------------------------------------
     def use_bench_database(self, signature: str) -> None:
@@ -169,7 +184,8 @@ class Command(BaseCommand):
             path.parent.mkdir(parents=True, exist_ok=True)
             db["NAME"] = str(path)
         else:
-            name = f"{db['NAME']}_bench_{signature.replace('-', '_')}"
+            self.base_name = getattr(self, "base_name", None) or db["NAME"]  # the second call is on a bench database
+            name = f"{self.base_name}_bench_{signature.replace('-', '_')}"
             # Through the server's maintenance database: the one DATABASE_URL names need not exist.
             with connection._nodb_cursor() as cursor:
                 cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -255,6 +271,19 @@ class Command(BaseCommand):
                 "queries": queries,
             }
         return out
+
+    def measure_import(self, rows: int) -> dict:
+        """imports.benchmark.time_import in a database of its own (var/bench-import…, or <name>_bench_import)."""
+        from imports.benchmark import time_import
+        from tracker.reference import load_reference_data
+
+        self.use_bench_database("import")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        load_reference_data()
+        result = time_import(rows)
+        keep = ("rows", "status", "seconds", "rows_per_second", "check_seconds", "apply_seconds", "background")
+        return {key: result[key] for key in keep if key in result}
 
     def measure_baseline(self, n: int) -> float:
         from outcomes.models import Instrument

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -21,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from api.base import ApiMixin
+from api.models import ApiKey
+from api.services import api_key_create, api_key_revoke
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -36,19 +36,17 @@ class TokenView(LoginRequiredMixin, View):
     template_name = "api/token.html"
 
     def get(self, request):
-        token = Token.objects.filter(user=request.user).first()
+        token = ApiKey.objects.filter(user=request.user).first()
         return render(request, self.template_name, {"token": token, "new_key": None})
 
     def post(self, request):
         action = request.POST.get("action")
         if action == "create":
-            with transaction.atomic():
-                # One token per user: a new one replaces (and so revokes) the old.
-                Token.objects.filter(user=request.user).delete()
-                token = Token.objects.create(user=request.user)
-            return render(request, self.template_name, {"token": token, "new_key": token.key})
+            # One key per user: a new one replaces (and so revokes) the old.
+            token, key = api_key_create(user=request.user)
+            return render(request, self.template_name, {"token": token, "new_key": key})
         if action == "revoke":
-            Token.objects.filter(user=request.user).delete()
+            api_key_revoke(user=request.user)
             messages.success(
                 request, _("Din adgangsnøgle er slettet. Programmer, der brugte den, har ikke længere adgang.")
             )

@@ -79,7 +79,6 @@ INSTALLED_APPS = [
     "exchange",
     "api",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_tasks_db",
 ]
@@ -294,11 +293,13 @@ LOGGING = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- REST API (issue 9) ------------------------------------------------------------------------------
+# An API key stops working this many days after it was made (api.models.ApiKey).
+EFFEKTSPOR_API_KEY_DAYS = int(os.environ.get("EFFEKTSPOR_API_KEY_DAYS", "180"))
 # Token authentication for programs (a user makes their token at /api/token/), the session for a logged-in browser.
 # JSON only; errors as {code, message, errors} in the client's language (api.exceptions, api.base).
 REST_FRAMEWORK: dict = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

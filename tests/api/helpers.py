@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.models import ApiKey, digest
+from api.services import api_key_create
 from tracker import services as tracker_services
 from tracker.models import Collaboration, CollaborationKind, Partner, Sector
 
@@ -28,10 +29,19 @@ def collaboration_in(course, user) -> Collaboration:
     )
 
 
+def api_key_for(user) -> str:
+    """The user's API key (made once per user object: a new key would revoke the one other clients hold)."""
+    key = getattr(user, "_test_api_key", None)
+    if key is None or not ApiKey.objects.filter(user=user, digest=digest(key)).exists():
+        _record, key = api_key_create(user=user)
+        user._test_api_key = key
+    return key
+
+
 def token_client(user, language: str | None = None) -> APIClient:
     client = APIClient()
     client.credentials(
-        HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}",
+        HTTP_AUTHORIZATION=f"Token {api_key_for(user)}",
         **({"HTTP_ACCEPT_LANGUAGE": language} if language else {}),
     )
     return client

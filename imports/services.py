@@ -222,6 +222,30 @@ def job_apply(*, job: ImportJob) -> ImportJob:
     return job
 
 
+# A worker writes progress at least every few seconds while it checks, and commits the write in well under a
+# minute for 100,000 rows: a running job silent for this long has lost its worker (stopped, or the machine went).
+STALLED_AFTER = datetime.timedelta(minutes=30)
+
+
+def job_recover_if_stalled(*, job: ImportJob) -> ImportJob:
+    """Mark a job failed whose worker died mid-way, so that it does not show "Importeres" forever. Nothing of it was
+    saved: the rows are written in one transaction, which died with the worker."""
+    if job.status not in (Status.VALIDATING, Status.APPLYING) or job.started_at is None:
+        return job
+    last = job.started_at + datetime.timedelta(seconds=job.progress_trace[-1][0] if job.progress_trace else 0)
+    if timezone.now() - last < STALLED_AFTER:
+        return job
+    failed = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=Status.FAILED,
+        failure=_("Importen blev afbrudt, fordi baggrundsprocessen stoppede. Intet er gemt. Indlæs filen igen."),
+        finished_at=timezone.now(),
+        content=b"",
+    )
+    if failed:
+        job.refresh_from_db()
+    return job
+
+
 def job_fail(*, job_id: int, message: str) -> None:
     ImportJob.objects.filter(pk=job_id).update(
         status=Status.FAILED, failure=message[:2000], finished_at=timezone.now(), content=b""

@@ -86,7 +86,7 @@ class ImportJobDetailView(RoleRequiredMixin, View):
         }
 
     def get(self, request, pk: int):
-        job = selectors.import_job_get(user=request.user, pk=pk)
+        job = services.job_recover_if_stalled(job=selectors.import_job_get(user=request.user, pk=pk))
         return render(request, self.template_name, self.context(job))
 
 

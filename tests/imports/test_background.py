@@ -116,3 +116,33 @@ def test_time_import_reports_seconds_rows_per_second_and_the_progress(db, settin
     # Run again: the benchmark replaces its own earlier citizens, so it measures the same work.
     again = time_import(1500, run_tasks=run_queued_tasks)
     assert again["counts"]["measurements_new"] == 1500
+
+
+def test_a_job_whose_worker_died_is_marked_failed_and_a_running_one_is_left_alone(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from imports import services
+
+    client.force_login(world.alice)
+    handle = io.BytesIO(generate_csv(20, unit_code="a"))
+    handle.name = "lille.csv"
+    client.post(reverse("imports:job_create"), {"file": handle})
+    job = ImportJob.objects.get()
+    running_since = timezone.now() - services.STALLED_AFTER + datetime.timedelta(minutes=1)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.APPLYING, started_at=running_since, progress=80, progress_trace=[[0.0, 0, "checking"]]
+    )
+    # Still within the time a worker may be silent: the page shows it running.
+    client.get(job.get_absolute_url())
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.APPLYING
+
+    # Silent for longer (its worker was stopped mid-way): failed, with a reason, and nothing was saved.
+    ImportJob.objects.filter(pk=job.pk).update(started_at=running_since - datetime.timedelta(minutes=2))
+    page = client.get(job.get_absolute_url()).content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert "baggrundsprocessen stoppede" in job.failure and "baggrundsprocessen stoppede" in page
+    assert job.content == b"" and Measurement.objects.filter(course__unit=world.unit_a).count() == 0

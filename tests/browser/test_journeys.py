@@ -184,6 +184,26 @@ def test_leader_journey(open_page, site):
     w.goto(f"/citizens/{course.citizen.pk}/record/")
     check_page(w)
     assert course.citizen.name in w.page.content()
+    # The analysts' data dictionary for the unit's tidy export.
+    w.goto("/eksport/dataordbog/")
+    check_page(w)
+    assert "citizen_key" in w.page.content()
+
+
+def test_security_and_api_pages(open_page, site):
+    """The security page, the API key page (making a key) and the API documentation pass the same checks."""
+    w = open_page()
+    log_in(w, site.caseworker.username, site.password)
+    w.goto("/security/")
+    check_page(w)
+    w.page.get_by_role("link", name="Din adgangsnøgle").click()
+    check_page(w)
+    w.page.get_by_role("button", name="Lav en adgangsnøgle").click()
+    check_page(w)
+    key = w.page.locator("#api-key").input_value()
+    assert len(key) == 40
+    w.goto("/api/docs/")
+    check_page(w)
 
 
 def test_director_journey(open_page, site):

@@ -24,12 +24,13 @@ BRAND, SECOND, GOOD, BAD, MUTED = "#00547a", "#b35900", "#1e6b34", "#a3222b", "#
 def _layout(**extra: Any) -> dict[str, Any]:
     layout = {
         "font": FONT,
-        "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
+        "margin": {"l": 56, "r": 16, "t": 40, "b": 48},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "hovermode": "closest",
         "showlegend": True,
-        "legend": {"orientation": "h", "y": -0.2},
+        # Above the plot: below it, the legend collided with the x-axis title on narrow screens.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
     }
     layout.update(extra)
     return layout

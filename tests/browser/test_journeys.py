@@ -203,7 +203,7 @@ def test_security_and_api_pages(open_page, site):
     key = w.page.locator("#api-key").input_value()
     assert len(key) == 40
     w.goto("/api/docs/")
-    check_page(w)
+    check_page(w, screenshot="api-docs.png")
 
 
 def test_director_journey(open_page, site):

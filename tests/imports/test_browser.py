@@ -47,7 +47,7 @@ def test_upload_preview_and_apply_in_the_browser(importer, tmp_path):
     ).encode("cp1252")
     upload(w, tmp_path, "borgere.csv", content)
     assert w.page.get_by_text("Klar til import").is_visible()
-    check_page(w)
+    check_page(w, screenshot="caseworker-import-preview.png")
     with w.page.expect_navigation():
         w.page.get_by_role("button", name="Godkend og importér").click()
     assert w.page.get_by_text("Importen er gennemført.").is_visible()

@@ -24,7 +24,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from api.base import ApiMixin
-from api.models import ApiKey
+from api.selectors import api_key_get
 from api.services import api_key_create, api_key_revoke
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -36,7 +36,7 @@ class TokenView(LoginRequiredMixin, View):
     template_name = "api/token.html"
 
     def get(self, request):
-        token = ApiKey.objects.filter(user=request.user).first()
+        token = api_key_get(user=request.user)
         return render(request, self.template_name, {"token": token, "new_key": None})
 
     def post(self, request):

@@ -5,10 +5,16 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from api.models import ApiKey
 from outcomes import selectors as outcome_selectors
 from outcomes.models import Goal, GoalReview, Measurement
 from tracker import selectors as tracker_selectors
 from tracker.models import Collaboration
+
+
+def api_key_get(*, user) -> ApiKey | None:
+    """The user's own API key record (never the key itself: only its digest is stored)."""
+    return ApiKey.objects.filter(user=user).first()
 
 
 def collaboration_list(*, user) -> QuerySet[Collaboration]:

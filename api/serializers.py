@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from outcomes.models import Goal, GoalReview, Informer, Instrument, InstrumentItem, LifeDomain, Measurement
+from outcomes.selectors import goal_latest_level
 from tracker.models import (
     Citizen,
     Collaboration,
@@ -226,8 +227,7 @@ class GoalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_latest_level(self, goal: Goal) -> int:
-        reviews = list(goal.reviews.all())
-        return reviews[-1].level if reviews else goal.baseline_level
+        return goal_latest_level(goal)
 
 
 class GoalCreateSerializer(serializers.ModelSerializer):

@@ -324,18 +324,11 @@ class CollaborationViewSet(CitizenDataViewSet):
 
     def create(self, request, *args, **kwargs):
         data = self.validated(s.CollaborationCreateSerializer)
-        partner = data.get("partner")
-        name = data.get("new_partner_name", "").strip()
-        if partner is None:
-            # A partner of that name in that sector already in the register is the one meant (as the page).
-            partner = (
-                tracker_selectors.partner_list().filter(name__iexact=name, sector=data["new_partner_sector"]).first()
-            )
         collaboration = tracker_services.collaboration_log(
             user=request.user,
             course=data["course"],
-            partner=partner,
-            new_partner_name=name,
+            partner=data.get("partner"),
+            new_partner_name=data.get("new_partner_name", ""),
             new_partner_sector=data.get("new_partner_sector"),
             kind=data["kind"],
             date=data["date"],

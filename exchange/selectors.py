@@ -29,12 +29,6 @@ from outcomes.models import (
     Measurement,
 )
 from tracker.models import Course, OrganisationUnit
-from tracker.selectors import course_get
-
-
-def export_course(*, user, pk: int) -> Course:
-    """A course the user may export (a caseworker or leader of its unit), or Http404."""
-    return course_get(user=user, pk=pk)
 
 
 def export_unit(*, user, pk: int) -> OrganisationUnit:
@@ -43,10 +37,6 @@ def export_unit(*, user, pk: int) -> OrganisationUnit:
         if unit.pk == pk:
             return unit
     raise PermissionDenied
-
-
-def export_units(*, user) -> list[OrganisationUnit]:
-    return leader_units(user=user)
 
 
 def who5_items() -> tuple[fhir.Who5Item, ...]:

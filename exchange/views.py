@@ -15,10 +15,12 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views import View
 
+from dashboards.selectors import leader_units
 from dashboards.views import LeaderAccessMixin
 from exchange import fhir, selectors, services, tidy
 from exchange.pseudonyms import FHIR_SCOPE, pseudonym
 from outcomes.models import Informer
+from tracker.selectors import course_get
 from tracker.views import RoleRequiredMixin
 
 FHIR_CONTENT_TYPE = "application/fhir+json; charset=utf-8"
@@ -28,7 +30,7 @@ class CourseFHIRView(RoleRequiredMixin, View):
     """A course's WHO-5 responses, life-domain ratings and goals as a FHIR R4 Bundle in KL's formats."""
 
     def get(self, request, pk: int):
-        course = selectors.export_course(user=request.user, pk=pk)
+        course = course_get(user=request.user, pk=pk)
         export = selectors.course_export(course=course)
         bundle = fhir.build_bundle(export)
         fhir.validate(bundle)  # never send a file that is not valid FHIR
@@ -87,7 +89,7 @@ class DataDictionaryView(LoginRequiredMixin, View):
     """The tidy export's data dictionary, for anyone logged in (it holds no data, only what the columns mean)."""
 
     def get(self, request):
-        context = {"dictionary": _dictionary(), "units": selectors.export_units(user=request.user)}
+        context = {"dictionary": _dictionary(), "units": leader_units(user=request.user)}
         return render(request, "exchange/data_dictionary.html", context)
 
 

@@ -20,7 +20,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
-from outcomes.models import Goal, GoalReview, Informer, Instrument, ItemAnswer, LifeDomain, Measurement
+from outcomes.models import Completion, Goal, GoalReview, Informer, Instrument, ItemAnswer, LifeDomain, Measurement
 from outcomes.summaries import summaries_rebuild
 from tracker import dataversion
 from tracker.models import (
@@ -686,8 +686,6 @@ class Generator:
     def _completion(self, informer: str, day: datetime.date) -> str:
         """Who typed the answers: in the last half year some citizens answered themselves, on the unit's tablet or
         by a personal link (issue 11); before that, staff typed everything."""
-        from outcomes.models import Completion
-
         if informer != Informer.CITIZEN or (self.today - day).days > 182:
             return Completion.STAFF_ENTRY
         r = self.completion_rng.random()

@@ -148,9 +148,13 @@ def partner_create(*, user, name: str, sector, contact: str = "") -> Partner:
 def collaboration_log(
     *, user, course: Course, partner: Partner | None, new_partner_name: str = "", new_partner_sector=None, **fields: Any
 ) -> Collaboration:
-    """Record a collaboration, creating its partner first when it is new — both or neither."""
+    """Record a collaboration, creating its partner first when it is new — both or neither. A partner of that name
+    already in that sector's register is the one meant, not a second copy."""
     if partner is None:
-        partner = partner_create(user=user, name=new_partner_name, sector=new_partner_sector)
+        name = new_partner_name.strip()
+        partner = Partner.objects.filter(name__iexact=name, sector=new_partner_sector).first() or partner_create(
+            user=user, name=name, sector=new_partner_sector
+        )
     return collaboration_record(user=user, course=course, partner=partner, **fields)
 
 

@@ -310,15 +310,10 @@ def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
     the selector's own guard, so no caller can forget it). The result is cached on the data version
     (tracker/dataversion.py): fresh after every write, shared by every app server.
     """
-    return dataversion.cached("unit-dashboard", _cache_key(user, params), lambda: _unit_dashboard(params))
-
-
-def _cache_key(user, params: DashboardParams) -> dict:
-    """The selector's guard (PermissionDenied for a unit the user may not see) and the parameters as a key."""
     allowed = allowed_unit_ids(user=user)
     if not params.unit_ids or (allowed is not None and not params.unit_ids <= allowed):
         raise PermissionDenied
-    return {
+    key = {
         "units": sorted(params.unit_ids),
         "period": [params.period.start, params.period.end],
         "instrument": params.instrument.pk,
@@ -326,6 +321,7 @@ def _cache_key(user, params: DashboardParams) -> dict:
         "not_on_track_days": not_on_track_days(),
         "language": _in_english(),
     }
+    return dataversion.cached("unit-dashboard", key, lambda: _unit_dashboard(params))
 
 
 def _unit_dashboard(params: DashboardParams) -> UnitDashboard:

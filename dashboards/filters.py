@@ -14,8 +14,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.periods import CUSTOM, LAST_12_MONTHS, period_choices, resolve_period
 from dashboards.selectors import DashboardParams
+from figures.periods import CUSTOM, LAST_12_MONTHS, period_choices, resolve_period
 from outcomes.models import Instrument
 from tracker.forms import DateInput
 from tracker.models import Course, LegalBasis, OrganisationUnit

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dashboards import formatting as fmt
-from dashboards.periods import CUSTOM, LAST_12_MONTHS
 from dashboards.selectors import UnitDashboard
+from figures.periods import CUSTOM, LAST_12_MONTHS
 
 
 def unit_names(names: Sequence[str]) -> str:
@@ -73,8 +73,8 @@ def effect_summary(d: UnitDashboard) -> list[str]:
             )
     else:
         text = _(
-            "%(paired)s af %(courses)s aktive forløb (%(coverage)s) har både en første og en opfølgende "
-            "%(name)s-måling i perioden."
+            "%(paired)s af %(courses)s forløb, der var klar til en opfølgende %(name)s-måling (%(coverage)s), "
+            "har fået den i perioden."
         ) % {"paired": paired, "courses": d.coverage.n, "coverage": fmt.pct(d.coverage.value), "name": name}
         if d.coverage.value is not None and d.coverage.value < 0.5:
             text += " " + _(

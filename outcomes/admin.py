@@ -16,6 +16,7 @@ from outcomes.models import (
     Measurement,
     TrajectorySummary,
 )
+from outcomes.summaries import summaries_rebuild
 from tracker.admin import CitizenDataAdmin
 
 
@@ -35,6 +36,12 @@ class InstrumentAdmin(admin.ModelAdmin):
     list_display = ("code", "name_da", "scoring", "score_min", "score_max", "clinical_cutoff", "mid", "active")
     list_filter = ("scoring", "active")
     inlines = [InstrumentItemInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A changed MID, reliability, reference SD, cut-off or minimum interval changes every stored
+        # category of the instrument: refresh them in the same transaction (the admin's change view is atomic).
+        summaries_rebuild(instrument=form.instance)
 
 
 class ItemAnswerInline(admin.TabularInline):

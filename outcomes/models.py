@@ -85,6 +85,15 @@ class Instrument(models.Model):
     clinical_cutoff = models.FloatField(_("klinisk grænse"), null=True, blank=True)
     mid = models.FloatField(_("mindste vigtige ændring (MID)"), null=True, blank=True)
     interval_days = models.PositiveSmallIntegerField(_("anbefalet interval (dage)"), null=True, blank=True)
+    min_interval_days = models.PositiveSmallIntegerField(
+        _("mindste interval til opfølgning (dage)"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "En måling tæller først som opfølgning, når den ligger mindst så mange dage efter den første måling."
+        ),
+    )
+    min_interval_reason = models.CharField(_("begrundelse for mindste interval"), max_length=300, blank=True)
     licence_note = models.TextField(_("licens"), blank=True)
     parameter_sources = models.TextField(_("kilder til parametre"), blank=True)
     fhir_questionnaire = models.URLField(_("FHIR Questionnaire (kanonisk URL)"), blank=True)

@@ -13,7 +13,7 @@ from itertools import groupby
 
 from django.db import transaction
 
-from outcomes import statistics
+from outcomes import followup, statistics
 from outcomes.models import Instrument, Measurement, TrajectorySummary
 from tracker import dataversion
 from tracker.models import Course
@@ -37,6 +37,7 @@ class Params:
     reference_sd: float | None
     cutoff: float | None
     mid: float | None
+    min_interval_days: int = 1
 
     @classmethod
     def of(cls, instrument: Instrument) -> Params:
@@ -46,7 +47,19 @@ class Params:
             instrument.reference_sd,
             instrument.clinical_cutoff,
             instrument.mid,
+            instrument.min_interval_days or 1,
         )
+
+    def key(self) -> list:
+        """The parameters as a cache-key part: a changed MID or interval is a different set of figures."""
+        return [
+            self.higher_is_better,
+            self.reliability,
+            self.reference_sd,
+            self.cutoff,
+            self.mid,
+            self.min_interval_days,
+        ]
 
     @property
     def method(self) -> str:
@@ -57,11 +70,38 @@ class Params:
         return Method.NONE
 
 
+def classify(base_score: float, score: float, params: Params) -> tuple[float | None, str]:
+    """(rci, category) of a change from ``base_score`` to ``score`` under the instrument's current parameters."""
+    if params.method == Method.RCI:
+        rci = statistics.reliable_change_index(
+            base_score, score, sd=params.reference_sd, reliability=params.reliability
+        )
+        category = statistics.classify_change(
+            base_score,
+            score,
+            sd=params.reference_sd,
+            reliability=params.reliability,
+            cutoff=params.cutoff,
+            higher_is_better=params.higher_is_better,
+        )
+        return rci, category
+    if params.method == Method.MID:
+        return None, statistics.classify_by_mid(
+            base_score, score, mid=params.mid, higher_is_better=params.higher_is_better
+        )
+    return None, ""
+
+
 def summarise(points: Sequence[Point], params: Params) -> dict:
-    """Summary fields for one trajectory; points in any order. Baseline = first by (date, id)."""
-    ordered = sorted(points, key=lambda p: (p.date, p.id))
+    """Summary fields for one trajectory; points in any order.
+
+    Baseline and latest are occasions (``outcomes.followup``: one per day, the day's last entry wins); the
+    change is the follow-up as of today — the latest occasion, if it lies the minimum interval after the
+    baseline.
+    """
+    ordered = followup.occasions((p.id, p.date, p.score) for p in points)
     fields = {
-        "n_measurements": len(ordered),
+        "n_measurements": len(points),
         "baseline_id": None,
         "latest_id": None,
         "baseline_date": None,
@@ -84,25 +124,11 @@ def summarise(points: Sequence[Point], params: Params) -> dict:
         baseline_score=first.score,
         latest_score=last.score,
     )
-    if len(ordered) < 2 or first.score is None or last.score is None:
+    due = followup.follow_up(ordered, first.date, last.date, params.min_interval_days)
+    if due is None or first.score is None or last.score is None:
         return fields
     fields["change"] = last.score - first.score
-    if params.method == Method.RCI:
-        fields["rci"] = statistics.reliable_change_index(
-            first.score, last.score, sd=params.reference_sd, reliability=params.reliability
-        )
-        fields["category"] = statistics.classify_change(
-            first.score,
-            last.score,
-            sd=params.reference_sd,
-            reliability=params.reliability,
-            cutoff=params.cutoff,
-            higher_is_better=params.higher_is_better,
-        )
-    elif params.method == Method.MID:
-        fields["category"] = statistics.classify_by_mid(
-            first.score, last.score, mid=params.mid, higher_is_better=params.higher_is_better
-        )
+    fields["rci"], fields["category"] = classify(first.score, last.score, params)
     return fields
 
 
@@ -129,13 +155,18 @@ def summary_refresh(*, course: Course, instrument: Instrument) -> TrajectorySumm
 
 
 @transaction.atomic
-def summaries_rebuild(*, batch_size: int = 5000) -> int:
-    """Recompute every summary from the raw measurements; returns the number of summaries written."""
+def summaries_rebuild(*, batch_size: int = 5000, instrument: Instrument | None = None) -> int:
+    """Recompute every summary (or one instrument's) from the raw measurements; returns how many were written."""
     params = {i.pk: Params.of(i) for i in Instrument.objects.all()}
     units = dict(Course.objects.values_list("pk", "unit_id"))
-    TrajectorySummary.objects.all().delete()
+    measurements = Measurement.objects.all()
+    summaries = TrajectorySummary.objects.all()
+    if instrument is not None:
+        measurements = measurements.filter(instrument=instrument)
+        summaries = summaries.filter(instrument=instrument)
+    summaries.delete()
     rows = (
-        Measurement.objects.order_by("course_id", "instrument_id", "date", "pk")
+        measurements.order_by("course_id", "instrument_id", "date", "pk")
         .values_list("course_id", "instrument_id", "pk", "date", "score")
         .iterator(chunk_size=20000)
     )

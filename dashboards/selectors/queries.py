@@ -4,68 +4,31 @@ Every function takes the scope (the units and, optionally, the legal basis) and 
 plain rows. The number of queries is fixed; only the rows that a figure needs per course (the changes
 behind a confidence interval, the citizens on a follow-up list) grow with the data.
 
-"As of the period's end": a course's baseline is its first measurement of the instrument (from its
-TrajectorySummary), and its latest measurement is the latest one on or before the period's end. The
-summary's latest measurement is used when it lies within that bound (always, for a period ending today);
-otherwise a subquery finds the latest earlier one, so a report on a past period does not change when
-later measurements are recorded.
+Baselines, follow-ups, changes and categories are not computed here but by the figures engine
+(``figures.records`` and ``figures.engine``), the same for every role and channel.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
-    DateField,
     Exists,
-    F,
-    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 
-from dashboards.periods import Period, quarter_bounds, quarters_between
-from outcomes.models import SELF_COMPLETED, Goal, GoalReview, Instrument, InstrumentItem, ItemAnswer, Measurement
+from figures.periods import Period
+from figures.records import Scope, active_q
+from outcomes.models import SELF_COMPLETED, Goal, GoalReview, InstrumentItem, ItemAnswer, Measurement
 from tracker.models import Collaboration, CollaborationKind, Course
 
 COORDINATED_PLAN = "coordinated-plan"
 LIFE_DOMAINS = "life-domains"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The courses a dashboard is about: those in these units (and with this legal basis, if given)."""
-
-    unit_ids: frozenset[int]
-    legal_basis_id: int | None = None
-
-    def q(self) -> Q:
-        """The condition on Course."""
-        q = Q(unit_id__in=sorted(self.unit_ids))
-        if self.legal_basis_id is not None:
-            q &= Q(legal_basis_id=self.legal_basis_id)
-        return q
-
-    def via_course(self) -> Q:
-        """The condition on a model with a ``course`` foreign key. As ``course_id IN (subquery)`` rather than
-        a join, so that SQLite walks the scope's courses through the (course, …) indexes instead of every
-        unit's rows of an instrument or date range (98 ms → 5 ms for one unit of 40)."""
-        return Q(course_id__in=Course.objects.filter(self.q()).values("pk"))
-
-
-def active_q(period: Period, prefix: str = "") -> Q:
-    """Courses that overlap the period: started on or before its end, not ended before its start."""
-    return Q(**{f"{prefix}start__lte": period.end}) & (
-        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": period.start})
-    )
 
 
 def course_counts(scope: Scope, period: Period, *, by_unit: bool) -> list[dict[str, Any]] | dict[str, Any]:
@@ -92,115 +55,17 @@ def course_counts(scope: Scope, period: Period, *, by_unit: bool) -> list[dict[s
     return qs.aggregate(**aggregates)
 
 
-def _as_of_end(summary: str, period: Period, instrument_id: int, outer: str = "pk") -> dict[str, Case]:
-    """end_id / end_date / end_score: the latest scored measurement on or before the period's end."""
-    earlier = Measurement.objects.filter(
-        course_id=OuterRef(outer), instrument_id=instrument_id, date__lte=period.end, score__isnull=False
-    ).order_by("-date", "-pk")
-    fields = {
-        "end_id": ("latest_id", "pk"),
-        "end_date": ("latest_date", "date"),
-        "end_score": ("latest_score", "score"),
-    }
-    return {
-        name: Case(
-            When(**{f"{summary}__course_id__isnull": True}, then=Value(None)),
-            When(**{f"{summary}__latest_date__lte": period.end}, then=F(f"{summary}__{summary_field}")),
-            default=Subquery(earlier.values(field)[:1]),
-        )
-        for name, (summary_field, field) in fields.items()
-    }
-
-
-def course_rows(scope: Scope, period: Period, instrument: Instrument, kind_ids: list[int]) -> list[dict[str, Any]]:
-    """One row per course active in the period: baseline and latest-by-the-end of the instrument, and
-    which kinds of collaboration the course has had by the period's end. One query."""
-    kinds = {
-        f"kind_{pk}": Exists(Collaboration.objects.filter(course_id=OuterRef("pk"), kind_id=pk, date__lte=period.end))
-        for pk in kind_ids
-    }
-    summary = FilteredRelation("summaries", condition=Q(summaries__instrument_id=instrument.pk))
-    return list(
-        Course.objects.filter(scope.q(), active_q(period))
-        .annotate(s=summary)
-        .annotate(
-            base_id=F("s__baseline_id"),
-            base_date=F("s__baseline_date"),
-            base_score=F("s__baseline_score"),
-            **_as_of_end("s", period, instrument.pk),
-            **kinds,
-        )
-        .values(
-            "pk",
-            "citizen_id",
-            "citizen__name",
-            "unit_id",
-            "unit__name",
-            "start",
-            "end",
-            "base_id",
-            "base_date",
-            "base_score",
-            "end_id",
-            "end_date",
-            "end_score",
-            *kinds,
-        )
-        .order_by("citizen__name", "pk")
+def course_kinds(scope: Scope, period: Period) -> dict[int, set[int]]:
+    """course → the kinds of collaboration it has had by the period's end (for the kind associations)."""
+    out: dict[int, set[int]] = {}
+    rows = (
+        Collaboration.objects.filter(scope.via_course(), date__lte=period.end)
+        .values_list("course_id", "kind_id")
+        .distinct()
     )
-
-
-def better_change(instrument: Instrument, score: Any, baseline: Any) -> Any:
-    """The change in the better direction, as a database expression."""
-    return score - baseline if instrument.higher_is_better else baseline - score
-
-
-def quarterly(
-    scope: Scope, period: Period, instrument: Instrument, threshold: tuple[float, bool] | None
-) -> list[dict[str, Any]]:
-    """Per calendar quarter: each course's last measurement in the quarter — how many, their mean score,
-    how many are follow-ups (not the baseline) and how many of those are improved since the baseline.
-
-    ``threshold`` is (value, strict): a change in the better direction of at least (MID) or more than
-    (RCI) the value counts as improvement, the same rule that classifies the trajectory summaries.
-    """
-    # The quarters are known in advance, so each row's quarter (and where it ends) is a CASE over date
-    # ranges: no date function per row, and "later in the same quarter" can use the (course, instrument,
-    # date) index.
-    bounds = [quarter_bounds(year, quarter) for year, quarter in quarters_between(period.start, period.end)]
-    quarter = Case(*[When(date__range=(s, e), then=Value(s)) for s, e in bounds], output_field=DateField())
-    quarter_end = Case(
-        *[When(date__range=(s, e), then=Value(min(e, period.end))) for s, e in bounds], output_field=DateField()
-    )
-    later_in_quarter = Measurement.objects.filter(
-        course_id=OuterRef("course_id"),
-        instrument_id=instrument.pk,
-        score__isnull=False,
-        date__lte=OuterRef("quarter_end"),
-    ).filter(Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk")))
-    summary = FilteredRelation("course__summaries", condition=Q(course__summaries__instrument_id=instrument.pk))
-    follow_up = ~Q(pk=F("s__baseline_id"))
-    aggregates: dict[str, Any] = {
-        "n": Count("pk"),
-        "mean": Avg("score"),
-        "followed": Count("pk", filter=follow_up),
-    }
-    qs = (
-        Measurement.objects.filter(
-            scope.via_course(),
-            instrument_id=instrument.pk,
-            date__range=(period.start, period.end),
-            score__isnull=False,
-        )
-        .annotate(quarter=quarter, quarter_end=quarter_end, s=summary)
-        .filter(~Exists(later_in_quarter))
-        .annotate(better=better_change(instrument, F("score"), F("s__baseline_score")))
-    )
-    if threshold is not None:
-        value, strict = threshold
-        improved = Q(better__gt=value) if strict else Q(better__gte=value)
-        aggregates["improved"] = Count("pk", filter=follow_up & improved)
-    return list(qs.values("quarter").annotate(**aggregates).order_by("quarter"))
+    for course_id, kind_id in rows:
+        out.setdefault(course_id, set()).add(kind_id)
+    return out
 
 
 def life_domain_items() -> list[InstrumentItem]:
@@ -212,36 +77,39 @@ def life_domain_items() -> list[InstrumentItem]:
     )
 
 
-def life_domain_changes(scope: Scope, period: Period, instrument_id: int) -> list[dict[str, Any]]:
-    """Per item (life domain): over courses active in the period with a follow-up rating in it, the rating
-    at the course's first life-domain measurement and at its latest by the period's end — n, both means
+def life_domain_changes(pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """Per item (life domain), over (baseline, follow-up) measurement pairs: n, the mean rating at each end
     and the mean of the paired changes. Items skipped ("ikke vurderet") at either end do not count."""
-    latest = (
-        Course.objects.filter(scope.q(), active_q(period))
-        .annotate(ld=FilteredRelation("summaries", condition=Q(summaries__instrument_id=instrument_id)))
-        .filter(ld__baseline_date__lte=period.end)
-        .annotate(**_as_of_end("ld", period, instrument_id))
-        .filter(end_date__gte=period.start)
-        .exclude(end_id=F("ld__baseline_id"))
-        .values("end_id")
-    )
-    baseline_summary = FilteredRelation(
-        "measurement__course__summaries", condition=Q(measurement__course__summaries__instrument_id=instrument_id)
-    )
-    first = ItemAnswer.objects.filter(measurement_id=OuterRef("lds__baseline_id"), item_id=OuterRef("item_id"))
-    return list(
-        ItemAnswer.objects.filter(measurement_id__in=Subquery(latest))
-        .annotate(lds=baseline_summary, first=Subquery(first.values("value")[:1]))
-        .filter(first__isnull=False)
-        .values("item_id")
-        .annotate(
-            n=Count("pk"),
-            mean_first=Avg("first"),
-            mean_latest=Avg("value"),
-            mean_change=Avg(F("value") - F("first")),
-        )
-        .order_by("item_id")
-    )
+    if not pairs:
+        return []
+    baseline_of = {fu: base for base, fu in pairs}
+    answers = {
+        (m, item): value
+        for m, item, value in ItemAnswer.objects.filter(
+            measurement_id__in=sorted(set(baseline_of) | set(baseline_of.values()))
+        ).values_list("measurement_id", "item_id", "value")
+    }
+    sums: dict[int, list[float]] = {}
+    for (m, item), value in answers.items():
+        if m not in baseline_of:
+            continue
+        before = answers.get((baseline_of[m], item))
+        if before is None:
+            continue
+        acc = sums.setdefault(item, [0, 0.0, 0.0])
+        acc[0] += 1
+        acc[1] += before
+        acc[2] += value
+    return [
+        {
+            "item_id": item,
+            "n": n,
+            "mean_first": a / n,
+            "mean_latest": b / n,
+            "mean_change": (b - a) / n,
+        }
+        for item, (n, a, b) in sorted(sums.items())
+    ]
 
 
 def _goals(scope: Scope, period: Period) -> QuerySet[Goal]:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from dashboards.periods import Period
+from figures.periods import Period
 from outcomes import statistics
 from outcomes.models import Informer, Instrument, TrajectorySummary
 from tracker.models import LegalBasis, OrganisationUnit
@@ -79,9 +79,10 @@ class CourseRow:
     end_date: datetime.date | None
     end_score: float | None
     kind_ids: frozenset[int]
-    category: str = ""  # classified from baseline to latest, when they are two measurements
+    category: str = ""  # classified from the baseline to the follow-up in the period
     change: float | None = None
-    paired: bool = False  # and the latest is dated in the period
+    paired: bool = False  # has a follow-up in the period (figures.engine's rule); end_* is then the follow-up
+    due: bool = False  # the baseline lies the minimum interval before the period's end
 
     @property
     def has_baseline(self) -> bool:

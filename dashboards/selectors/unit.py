@@ -16,9 +16,7 @@ Definitions (shown on the page as well):
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter, defaultdict
-from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -26,10 +24,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dashboards import formatting
-from dashboards.periods import Period, quarter_label, quarter_of, quarters_between
 from dashboards.selectors import queries
 from dashboards.selectors.access import allowed_unit_ids
-from dashboards.selectors.queries import Scope
 from dashboards.selectors.rows import (
     IMPROVING,
     WORSENING,
@@ -50,9 +46,12 @@ from dashboards.selectors.rows import (
     UnitBreakdown,
     UnitDashboard,
 )
+from figures import engine, records
+from figures.periods import Period
+from figures.records import Scope
 from outcomes import statistics
-from outcomes.models import RCI_LABELS, Goal, Informer, Instrument, InstrumentItem, TrajectorySummary
-from outcomes.summaries import Params, Point, summarise
+from outcomes.models import RCI_LABELS, Informer, Instrument, InstrumentItem, TrajectorySummary
+from outcomes.summaries import Params
 from tracker import dataversion
 from tracker.models import OrganisationUnit
 
@@ -98,32 +97,31 @@ def _category_codes(method: str, instrument: Instrument) -> list[str]:
     return [Category.IMPROVED, Category.UNCHANGED, Category.DETERIORATED]
 
 
-def _course_rows(rows: list[dict], kind_ids: list[int], period: Period, params: Params) -> list[CourseRow]:
+def _course_rows(trajs: list[engine.Trajectory], kinds: dict[int, set[int]]) -> list[CourseRow]:
+    """The engine's trajectories as the dashboard's course rows (the lists and tables show these)."""
     out = []
-    for r in rows:
-        # A baseline recorded after the period is no baseline for it (past periods only).
-        has_base = r["base_date"] is not None and r["base_date"] <= period.end and r["end_id"] is not None
+    for t in trajs:
+        r = t.record
         row = CourseRow(
-            course_id=r["pk"],
-            citizen_id=r["citizen_id"],
-            citizen_name=r["citizen__name"],
-            unit_id=r["unit_id"],
-            unit_name=r["unit__name"],
-            start=r["start"],
-            end=r["end"],
-            base_date=r["base_date"] if has_base else None,
-            base_score=r["base_score"] if has_base else None,
-            end_date=r["end_date"] if has_base else None,
-            end_score=r["end_score"] if has_base else None,
-            kind_ids=frozenset(k for k in kind_ids if r[f"kind_{k}"]),
+            course_id=r.course_id,
+            citizen_id=r.citizen_id,
+            citizen_name=r.citizen_name,
+            unit_id=r.unit_id,
+            unit_name=r.unit_name,
+            start=r.start,
+            end=r.end,
+            base_date=t.baseline.date if t.baseline else None,
+            base_score=t.baseline.score if t.baseline else None,
+            end_date=t.latest.date if t.baseline and t.latest else None,
+            end_score=t.latest.score if t.baseline and t.latest else None,
+            kind_ids=frozenset(kinds.get(r.course_id, ())),
+            category=t.category,
+            change=t.change,
+            paired=t.paired,
+            due=t.due,
         )
-        if has_base and r["end_id"] != r["base_id"] and row.base_score is not None and row.end_score is not None:
-            fields = summarise(
-                [Point(r["base_id"], row.base_date, row.base_score), Point(r["end_id"], row.end_date, row.end_score)],
-                params,
-            )
-            row.change, row.category = fields["change"], fields["category"]
-            row.paired = row.end_date >= period.start
+        if t.paired:
+            row.end_date, row.end_score = t.follow_up.date, t.follow_up.score
         out.append(row)
     return out
 
@@ -137,32 +135,30 @@ def _effect_size(paired: list[CourseRow]) -> dict | None:
         return None
 
 
-def _trend(rows: list[dict], period: Period, can_classify: bool) -> list[QuarterRow]:
-    by_quarter = {quarter_of(_as_date(r["quarter"])): r for r in rows}
-    out = []
-    for year, quarter in quarters_between(period.start, period.end):
-        r = by_quarter.get((year, quarter), {})
-        out.append(
-            QuarterRow(
-                label=quarter_label(year, quarter),
-                start=datetime.date(year, 3 * quarter - 2, 1),
-                n=r.get("n", 0),
-                mean=r.get("mean"),
-                improved=Share(r.get("improved", 0), r.get("followed", 0)) if can_classify else None,
-            )
+def _trend(quarters: list[engine.QuarterFigures], can_classify: bool) -> list[QuarterRow]:
+    return [
+        QuarterRow(
+            label=q.label,
+            start=q.start,
+            n=q.measured,
+            mean=q.mean_score,
+            improved=Share(q.figures.improved, q.figures.paired) if can_classify else None,
         )
-    return out
+        for q in quarters
+    ]
 
 
-def _as_date(value) -> datetime.date:
-    # The quarter's first day, selected as a date constant; a backend may hand it back as a datetime.
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _life_domains(scope: Scope, period: Period, items: list[InstrumentItem]) -> list[DomainChange] | None:
+def _life_domains(
+    course_records: list[records.CourseRecord], period: Period, items: list[InstrumentItem]
+) -> list[DomainChange] | None:
+    """Per life domain, over courses with a follow-up rating in the period (the same rule as every figure):
+    the ratings at the baseline and at the follow-up, and the mean of the paired changes."""
     if not items:
         return None
-    rows = {r["item_id"]: r for r in queries.life_domain_changes(scope, period, items[0].instrument_id)}
+    instrument = items[0].instrument
+    trajs = engine.trajectories(course_records, period, Params.of(instrument), instrument.pk)
+    pairs = [(t.baseline.id, t.follow_up.id) for t in trajs if t.follow_up is not None]
+    rows = {r["item_id"]: r for r in queries.life_domain_changes(pairs)}
     out = []
     for item in items:
         r = rows.get(item.pk, {})
@@ -180,23 +176,9 @@ def _life_domains(scope: Scope, period: Period, items: list[InstrumentItem]) -> 
     return out
 
 
-class _Weights(NamedTuple):
-    importance: int | None
-    difficulty: int | None
-
-
 def _gas(rows: list[dict]) -> Mean:
     """The mean over courses of each course's GAS T-score (Kiresuk & Sherman 1968), with a t interval."""
-    by_course: dict[int, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_course[r["course_id"]].append(r)
-    scores = []
-    for goals in by_course.values():
-        # Goal.weight's own rule (importance × difficulty when both are given, else 1), without building
-        # thousands of model instances.
-        weights = [Goal.weight.fget(_Weights(g["importance"], g["difficulty"])) for g in goals]
-        scores.append(statistics.gas_t_score([g["level"] for g in goals], weights))
-    return Mean.of(scores)
+    return Mean.of(list(engine.gas_by_course(rows).values()))
 
 
 def _goal_levels(rows: list[dict]) -> list[GoalLevelRow]:
@@ -240,6 +222,13 @@ def _follow_up(courses: list[CourseRow], instrument: Instrument, period: Period)
     return sorted(out, key=lambda r: (order[r.status], -(r.days_since or 0), r.citizen_name))
 
 
+def _latest_change(c: CourseRow) -> float | None:
+    """The change to the latest measurement by the period's end, for a course without a follow-up in it."""
+    if c.end_date is None or c.end_date == c.base_date or c.end_score is None or c.base_score is None:
+        return None
+    return c.end_score - c.base_score
+
+
 def _not_on_track(courses: list[CourseRow], instrument: Instrument, period: Period, days: int) -> list[NotOnTrackRow]:
     """Open courses that deteriorated, or are still on the clinical side of the cut-off without improvement
     ``days`` or more after their baseline."""
@@ -268,36 +257,29 @@ def _not_on_track(courses: list[CourseRow], instrument: Instrument, period: Peri
                 c.base_score,
                 c.end_date,
                 c.end_score,
-                c.change,
+                c.change if c.change is not None else _latest_change(c),
                 reason,
             )
         )
     return sorted(out, key=lambda r: (r.change if r.change is not None else 0, r.citizen_name))
 
 
-def _by_unit(
-    counts: list[dict], courses: list[CourseRow], units: list[OrganisationUnit], method: str
-) -> list[UnitBreakdown]:
-    by_id = {r["unit_id"]: r for r in counts}
-    paired: dict[int, list[CourseRow]] = defaultdict(list)
-    for c in courses:
-        if c.paired:
-            paired[c.unit_id].append(c)
+def _by_unit(trajs: list[engine.Trajectory], units: list[OrganisationUnit], method: str) -> list[UnitBreakdown]:
+    by_unit: dict[int, list[engine.Trajectory]] = defaultdict(list)
+    for t in trajs:
+        by_unit[t.record.unit_id].append(t)
     out = []
     for unit in units:
-        mine = paired[unit.pk]
-        n = by_id.get(unit.pk, {})
+        g = engine.group_figures(unit.pk, unit.name, by_unit[unit.pk])
         out.append(
             UnitBreakdown(
                 unit_id=unit.pk,
                 unit_name=unit.name,
-                active_citizens=n.get("active_citizens", 0),
-                active_courses=n.get("active_courses", 0),
-                coverage=Share(len(mine), n.get("active_courses", 0)),
-                mean_change=Mean.of([c.change for c in mine]),
-                improved=None
-                if method == Method.NONE
-                else Share(sum(1 for c in mine if c.category in IMPROVING), len(mine)),
+                active_citizens=len(g.active_citizens),
+                active_courses=g.active_courses,
+                coverage=Share(g.paired, g.due_courses),
+                mean_change=Mean.of(g.changes),
+                improved=None if method == Method.NONE else Share(g.improved, g.paired),
             )
         )
     return out
@@ -317,6 +299,7 @@ def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
         "units": sorted(params.unit_ids),
         "period": [params.period.start, params.period.end],
         "instrument": params.instrument.pk,
+        "parameters": Params.of(params.instrument).key(),
         "legal_basis": params.legal_basis.pk if params.legal_basis else None,
         "not_on_track_days": not_on_track_days(),
         "language": _in_english(),
@@ -332,18 +315,20 @@ def _unit_dashboard(params: DashboardParams) -> UnitDashboard:
     method = instrument_params.method
     threshold = _threshold(instrument_params)
     kinds = queries.collaboration_kinds()
-    kind_ids = [k.pk for k in kinds]
 
     counts = queries.course_counts(scope, period, by_unit=False)
-    courses = _course_rows(
-        queries.course_rows(scope, period, instrument, kind_ids), kind_ids, period, instrument_params
-    )
+    life_items = queries.life_domain_items()
+    measured = [instrument] + ([life_items[0].instrument] if life_items else [])
+    course_records = records.course_records(scope, period, measured)
+    trajs = engine.trajectories(course_records, period, instrument_params, instrument.pk)
+    figures = engine.group_figures(0, "", trajs)
+    courses = _course_rows(trajs, queries.course_kinds(scope, period))
     paired = [c for c in courses if c.paired]
     open_at_end = [c for c in courses if c.end is None or c.end > period.end]
 
-    category_counts = Counter(c.category for c in paired)
+    category_counts = figures.category_counts
     categories = [
-        CategoryShare(code, category_label(code, method, instrument), Share(category_counts[code], len(paired)))
+        CategoryShare(code, category_label(code, method, instrument), Share(category_counts[code], figures.paired))
         for code in _category_codes(method, instrument)
     ]
 
@@ -389,13 +374,16 @@ def _unit_dashboard(params: DashboardParams) -> UnitDashboard:
         threshold=threshold[0] if threshold else None,
         counts=counts,
         courses=courses,
-        coverage=Share(len(paired), counts["active_courses"]),
+        coverage=Share(figures.paired, figures.due_courses),
         no_baseline=Share(sum(1 for c in open_at_end if not c.has_baseline), len(open_at_end)),
-        mean_change=Mean.of([c.change for c in paired]),
+        mean_change=Mean.of(figures.changes),
         categories=categories,
         effect_size=_effect_size(paired),
-        trend=_trend(queries.quarterly(scope, period, instrument, threshold), period, threshold is not None),
-        life_domains=_life_domains(scope, period, queries.life_domain_items()),
+        trend=_trend(
+            engine.quarterly(course_records, period, instrument_params, instrument.pk),
+            instrument_params.method != Method.NONE,
+        ),
+        life_domains=_life_domains(course_records, period, life_items),
         goals_set=sum(r.set for r in by_domain),
         goals_reviewed=sum(r.reviewed for r in by_domain),
         goal_levels=_goal_levels(goal_rows),
@@ -410,6 +398,5 @@ def _unit_dashboard(params: DashboardParams) -> UnitDashboard:
         not_on_track_days=days,
     )
     if len(units) > 1:
-        per_unit = queries.course_counts(scope, period, by_unit=True)
-        dashboard.by_unit = _by_unit(per_unit, courses, units, method)
+        dashboard.by_unit = _by_unit(trajs, units, method)
     return dashboard

@@ -25,7 +25,7 @@ from scipy import stats
 
 from dashboards import selectors
 from dashboards.filters import UnitDashboardFilterSet
-from dashboards.periods import CUSTOM, LAST_12_MONTHS, Period, quarters_between, resolve_period
+from figures.periods import CUSTOM, LAST_12_MONTHS, Period, quarters_between, resolve_period
 from outcomes import services as outcome_services
 from outcomes.models import Instrument, LifeDomain
 from tests import factories
@@ -252,7 +252,8 @@ def test_headline_counts_and_coverage(unit):
     assert d.counts["ended"] == 1  # c8
     pairs = expected_pairs(d.period)
     assert sorted(pairs) == ["c1", "c2", "c3", "c4", "c8"]
-    assert (d.coverage.k, d.coverage.n) == (5, 8)
+    # Due a follow-up (baseline at least the minimum interval before the end): all but c7, which has none.
+    assert (d.coverage.k, d.coverage.n) == (5, 7)
     # Open at the end of the period: c1–c7; without a baseline: c7.
     assert (d.no_baseline.k, d.no_baseline.n) == (1, 7)
 
@@ -519,7 +520,7 @@ def test_dashboard_page_shows_every_figure_with_its_n(client, unit):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Bostøtte A" in html
-    assert "63 % (5 af 8)" in html  # coverage
+    assert "71 % (5 af 7)" in html  # coverage
     assert "+8,0" in html  # mean change
     assert "60 % (3 af 5)" in html  # improved ≥ MID
     for table_id in ("headline-table", "categories-table", "trend-table", "domains-table", "goal-levels-table"):
@@ -536,7 +537,7 @@ def test_effect_report_summary(client, unit):
     assert response.status_code == 200
     html = response.content.decode()
     assert "har 8 borgere haft et aktivt forløb i Bostøtte A." in html
-    assert "5 af 8 aktive forløb (63 %)" in html
+    assert "5 af 7 forløb, der var klar til en opfølgende WHO-5-måling (71 %)" in html
     assert "i gennemsnit ændret sig +8,0 point" in html
     assert "3 (60 %) forbedret, 1 (20 %) uændret og 1 (20 %) forværret" in html
     assert "De viser ikke, at indsatsen alene er årsagen." in html
@@ -743,7 +744,11 @@ def test_instrument_nobody_used(client, unit):
 def test_periods():
     day = datetime.date(2026, 5, 15)
     p = resolve_period(LAST_12_MONTHS, today=day)
-    assert (p.start, p.end, p.days) == (datetime.date(2025, 5, 16), day, 365)
+    # The rolling 12 months ending with the current month (a grid period), up to today.
+    assert (p.start, p.end, p.days) == (datetime.date(2025, 6, 1), day, 349)
+    assert resolve_period("r2026-04", today=day).start == datetime.date(2025, 5, 1)
+    assert resolve_period("r2026-04", today=day).end == datetime.date(2026, 4, 30)
+    assert resolve_period("m2026-02", today=day).end == datetime.date(2026, 2, 28)
     assert resolve_period("q2026-1", today=day).start == datetime.date(2026, 1, 1)
     assert resolve_period("q2026-1", today=day).end == datetime.date(2026, 3, 31)
     assert resolve_period("q2026-2", today=day).end == day  # the current quarter stops today
@@ -751,7 +756,7 @@ def test_periods():
     assert resolve_period("y2025", today=day).end == datetime.date(2025, 12, 31)
     leap = resolve_period(LAST_12_MONTHS, today=datetime.date(2028, 2, 29))
     assert leap.start == datetime.date(2027, 3, 1)
-    for bad in ("q2026-5", "h2026-3", "y2026-1", "x", "q2027-1"):
+    for bad in ("q2026-5", "h2026-3", "y2026-1", "x", "q2027-1", "m2026-13", "r2026-00", "m2026-06"):
         with pytest.raises(ValueError):
             resolve_period(bad, today=day)
     assert quarters_between(datetime.date(2025, 11, 1), datetime.date(2026, 2, 1)) == [(2025, 4), (2026, 1)]

@@ -14,16 +14,22 @@ TODAY = datetime.date.today()
 
 
 def expected_summaries() -> dict:
-    """An independent recomputation: plain loops over the measurement rows, not outcomes.summaries."""
+    """An independent recomputation: plain loops over the measurement rows, not outcomes.summaries.
+
+    One occasion per day (the day's last entry is the correction and counts); a change needs the latest
+    occasion to lie the instrument's minimum interval after the first."""
     out = {}
     rows = Measurement.objects.select_related("instrument").order_by("date", "pk")
     series: dict = {}
     for m in rows:
-        series.setdefault((m.course_id, m.instrument_id), []).append(m)
-    for key, ms in series.items():
+        series.setdefault((m.course_id, m.instrument_id), {})[m.date] = m  # a later pk on the day replaces
+    for key, by_day in series.items():
+        ms = list(by_day.values())
+        n = Measurement.objects.filter(course_id=key[0], instrument_id=key[1]).count()
         inst = ms[0].instrument
         first, last = ms[0], ms[-1]
-        change = last.score - first.score if len(ms) > 1 and first.score is not None else None
+        far_enough = (last.date - first.date).days >= inst.min_interval_days
+        change = last.score - first.score if len(ms) > 1 and far_enough and first.score is not None else None
         category = ""
         if change is not None and inst.reliability and inst.reference_sd:
             category = statistics.classify_change(
@@ -37,7 +43,7 @@ def expected_summaries() -> dict:
         elif change is not None and inst.mid:
             better = change if inst.higher_is_better else -change
             category = "improved" if better >= inst.mid else "deteriorated" if -better >= inst.mid else "unchanged"
-        out[key] = (len(ms), first.pk, last.pk, change, category)
+        out[key] = (n, first.pk, last.pk, change, category)
     return out
 
 

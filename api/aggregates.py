@@ -3,8 +3,8 @@
 - ``unit-figures``: the unit leader's dashboard figures, through the very filter set and selector the page uses
   (``dashboards.filters.UnitDashboardFilterSet``, ``dashboards.selectors.unit_dashboard``); leaders of the unit
   and administrators, as the page. No list of citizens, so nothing to log.
-- ``comparison``: the director's comparison (``dashboards.comparison.unit_comparison`` and ``count_table``), with
-  the page's own suppression of small numbers; directors only, as the page.
+- ``comparison``: the director's comparison (``figures.comparison.unit_comparison`` and ``count_table``): the
+  engine's rows after its disclosure control, exactly as the page shows them; directors only, as the page.
 - ``instruments``, ``partners``, ``units``: what a client needs to fill in the records (no citizen data).
 """
 
@@ -25,9 +25,9 @@ from api import figures
 from api import serializers as s
 from api.base import ApiMixin, IsCaseworker, IsDirector, IsLeader
 from dashboards import selectors as dashboard_selectors
-from dashboards.comparison import count_table, unit_comparison
-from dashboards.comparison_views import ComparisonForm
+from dashboards.comparison_views import ComparisonForm, comparison_for
 from dashboards.filters import UnitDashboardFilterSet
+from figures.comparison import count_table
 from outcomes import selectors as outcome_selectors
 from tracker import selectors as tracker_selectors
 
@@ -93,12 +93,17 @@ class ComparisonView(ApiMixin, APIView):
             "vises ikke (null), præcis som på siden."
         ),
         parameters=[
-            _param("period", _("Periode (standard year)."), enum=["quarter", "half", "year", "two-years", "custom"]),
-            _param("start", _("Fra (ved period=custom)."), OpenApiTypes.DATE),
-            _param("end", _("Til (ved period=custom)."), OpenApiTypes.DATE),
+            _param(
+                "period",
+                _(
+                    "En periode fra gitteret: 12m (standard), r2026-03 (12 måneder til og med marts 2026), "
+                    "m2026-03, q2026-1, h2026-1, y2026. Ingen selvvalgte datoer."
+                ),
+            ),
             _param("instrument", _("Måleredskabets kode (standard who5).")),
-            _param("legal_basis", _("Lovgrundlagets id."), OpenApiTypes.INT),
-            _param("overdispersion", _("Justér tragtens grænser for overspredning."), OpenApiTypes.BOOL),
+            _param("legal_basis", _("Lovgrundlagets kode (forløbenes).")),
+            _param("kind", _("Sammenlign kun enheder, der tilbyder dette lovgrundlag (kode).")),
+            _param("overdispersion", _("auto (standard) eller off."), enum=["auto", "off"]),
             _param("root", _("Vis enhederne under denne afdeling (id)."), OpenApiTypes.INT),
         ],
         responses={200: figures.ComparisonSerializer},
@@ -107,23 +112,17 @@ class ComparisonView(ApiMixin, APIView):
         form = ComparisonForm(request.query_params)
         if not form.is_valid():
             raise _form_errors(form)
-        data = form.cleaned_data
-        comparison = unit_comparison(
-            user=request.user,
-            instrument=data["instrument"],
-            start=data["start"],
-            end=data["end"],
-            legal_basis_id=data["legal_basis"].pk if data.get("legal_basis") else None,
-            root_id=data.get("root"),
-            adjust_overdispersion=bool(data.get("overdispersion")),
-        )
+        comparison = comparison_for(user=request.user, data=form.cleaned_data)
         payload = {
             "k": comparison.k,
             "instrument": comparison.instrument,
             "method": comparison.method,
-            "start": comparison.period[0],
-            "end": comparison.period[1],
+            "period": comparison.period.code,
+            "start": comparison.period.start,
+            "end": comparison.period.end,
             "root": comparison.root,
+            "overdispersion": comparison.overdispersion,
+            "overall": comparison.overall,
             "rows": comparison.rows,
             "counts": figures.count_table_data(count_table(comparison)),
         }

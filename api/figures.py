@@ -189,8 +189,8 @@ class UnitFiguresSerializer(serializers.Serializer):
 class ComparisonRowSerializer(serializers.Serializer):
     """One row of the comparison as the page shows it: a hidden figure (fewer than k citizens) is null.
 
-    ``dashboards.comparison._suppress`` has already emptied the effect figures; the counts the page does not
-    print for a suppressed row (active) or an effect-suppressed row (paired, coverage) are left out here too.
+    The figures engine's disclosure control (``figures.disclosure``) has already hidden what must be hidden and
+    perturbed the rest; these fields render its rows and compute nothing.
     """
 
     key = serializers.IntegerField(read_only=True, help_text=_("Enhedens id (eller afdelingens)."))
@@ -217,26 +217,35 @@ class ComparisonRowSerializer(serializers.Serializer):
     oe_ratio = NumberField()
     funnel95 = _interval()
     funnel998 = _interval()
-    position = serializers.CharField(read_only=True, help_text=_("above, below, within eller tom"))
+    position = serializers.CharField(read_only=True, help_text=_("above, below, within, mixed eller tom"))
     gas_mean = NumberField()
     gas_courses = serializers.SerializerMethodField()
     collaborations = serializers.IntegerField(read_only=True, allow_null=True)
-    plan_citizens = serializers.IntegerField(read_only=True, allow_null=True)
+    collab_citizens = serializers.IntegerField(read_only=True, allow_null=True)
+    mean_funnel95 = _interval()
+    mean_funnel998 = _interval()
 
     def get_active(self, f) -> int | None:
         return None if f.suppressed else f.active
 
     def get_paired(self, f) -> int | None:
-        return None if f.effect_suppressed else f.paired
+        return None if f.effect_suppressed or f.total_hidden else f.paired
 
     def get_coverage(self, f) -> float | None:
-        return None if f.effect_suppressed else f.coverage
+        return None if f.effect_suppressed or f.total_hidden else f.coverage
 
     def get_low_coverage(self, f) -> bool | None:
         return None if f.effect_suppressed else f.low_coverage
 
     def get_gas_courses(self, f) -> int | None:
         return f.gas_courses if f.gas_mean is not None else None
+
+
+class OverallSerializer(serializers.Serializer):
+    """The centre lines: derived from the shown rows only."""
+
+    improved_share = NumberField()
+    mean_change = NumberField()
 
 
 class CountRowSerializer(serializers.Serializer):
@@ -258,9 +267,12 @@ class ComparisonSerializer(serializers.Serializer):
     k = serializers.IntegerField(read_only=True, help_text=_("Tal om færre end k borgere vises ikke."))
     instrument = serializers.CharField(source="instrument.code", read_only=True)
     method = serializers.CharField(read_only=True)
+    period = serializers.CharField(read_only=True)
     start = serializers.DateField(read_only=True)
     end = serializers.DateField(read_only=True)
     root = UnitRefSerializer(read_only=True, allow_null=True)
+    overdispersion = serializers.CharField(read_only=True, help_text=_("none eller additive (τ², DerSimonian–Laird)"))
+    overall = OverallSerializer(read_only=True)
     rows = ComparisonRowSerializer(many=True, read_only=True)
     counts = CountTableSerializer(read_only=True)
 

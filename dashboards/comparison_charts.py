@@ -12,7 +12,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from dashboards.charts import BAD, BRAND, MUTED, SECOND, _layout
-from dashboards.comparison import Comparison
+from figures.comparison import Comparison
 from outcomes import statistics
 
 LIMIT95 = {"color": MUTED, "width": 2, "dash": "dash"}
@@ -94,17 +94,16 @@ def funnel_share(comparison: Comparison) -> dict[str, Any] | None:
     if not 0 < target < 1:
         return None
     xs = _n_grid(max(f.paired for f in shown))
-    phi = comparison.phi if comparison.overdispersion_used else None
-    method = "normal" if phi else "exact"
+    tau2 = comparison.tau2 if comparison.overdispersion == "additive" else None
 
     def lims(level):
-        return [statistics.funnel_limits_proportion(target, n, level=level, method=method, phi=phi) for n in xs]
+        return [statistics.funnel_limits_proportion(target, n, level=level, tau2=tau2) for n in xs]
 
     l95, l998 = lims(0.95), lims(0.998)
     pct = [[round(v * 100, 2) for v in pair] for pair in zip(*l95, strict=True)]
     pct998 = [[round(v * 100, 2) for v in pair] for pair in zip(*l998, strict=True)]
     data = _limit_traces(xs, pct[0], pct[1], pct998[0], pct998[1])
-    data.append(_centre_line(xs, target * 100, _("Samlet andel")))
+    data.append(_centre_line(xs, round(target * 100, 1), _("Samlet andel")))
     data.append(
         {
             "type": "scatter",
@@ -139,13 +138,14 @@ def funnel_mean(comparison: Comparison) -> dict[str, Any] | None:
     """Mean change against n, with limits θ0 ± z·σ/√n around the overall mean change."""
     shown = [f for f in comparison.rows if f.mean_change is not None and f.mean_funnel95 is not None]
     overall = comparison.overall
-    if not shown or overall.sd_change is None:
+    sd, tau2 = comparison.pooled_sd, comparison.mean_tau2
+    if not shown or sd is None:
         return None
     xs = _n_grid(max(f.paired for f in shown))
-    l95 = [statistics.funnel_limits_mean(overall.mean_change, overall.sd_change, n, level=0.95) for n in xs]
-    l998 = [statistics.funnel_limits_mean(overall.mean_change, overall.sd_change, n, level=0.998) for n in xs]
+    l95 = [statistics.funnel_limits_mean(overall.mean_change, sd, n, level=0.95, tau2=tau2) for n in xs]
+    l998 = [statistics.funnel_limits_mean(overall.mean_change, sd, n, level=0.998, tau2=tau2) for n in xs]
     data = _limit_traces(xs, [a for a, _b in l95], [b for _a, b in l95], [a for a, _b in l998], [b for _a, b in l998])
-    data.append(_centre_line(xs, overall.mean_change, _("Samlet gennemsnit")))
+    data.append(_centre_line(xs, round(overall.mean_change, 1), _("Samlet gennemsnit")))
     data.append(
         {
             "type": "scatter",

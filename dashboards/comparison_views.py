@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import tablib
 from django import forms
 from django.http import HttpResponse
@@ -14,27 +12,23 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from dashboards import comparison_charts, pagecache
-from dashboards.comparison import Comparison, count_table, unit_comparison
+from figures.comparison import Comparison, count_table, unit_comparison
+from figures.periods import LAST_12_MONTHS, period_choices, resolve_period
 from outcomes.models import Instrument
 from outcomes.selectors import instrument_get
-from tracker.forms import DateInput
 from tracker.models import LegalBasis
 from tracker.views import RoleRequiredMixin
 
-PERIODS = [
-    ("quarter", _lazy("Seneste kvartal")),
-    ("half", _lazy("Seneste halve år")),
-    ("year", _lazy("Seneste år")),
-    ("two-years", _lazy("Seneste to år")),
-    ("custom", _lazy("Selvvalgt periode")),
+OVERDISPERSION = [
+    ("auto", _lazy("Ja, når enhederne spreder sig mere end tilfældigt")),
+    ("off", _lazy("Nej, rene binomiale grænser")),
 ]
-PERIOD_DAYS = {"quarter": 91, "half": 182, "year": 365, "two-years": 730}
 
 
 class ComparisonForm(forms.Form):
-    period = forms.ChoiceField(label=_lazy("Periode"), choices=PERIODS, initial="year", required=False)
-    start = forms.DateField(label=_lazy("Fra"), required=False, widget=DateInput())
-    end = forms.DateField(label=_lazy("Til"), required=False, widget=DateInput())
+    """The director's choices: grid periods only (aggregate-only audiences get no day-level windows)."""
+
+    period = forms.ChoiceField(label=_lazy("Periode"), required=False)
     instrument = forms.ModelChoiceField(
         label=_lazy("Måleredskab"),
         required=False,
@@ -43,27 +37,38 @@ class ComparisonForm(forms.Form):
         to_field_name="code",
     )
     legal_basis = forms.ModelChoiceField(
-        label=_lazy("Lovgrundlag"), required=False, queryset=LegalBasis.objects.all(), empty_label=_lazy("Alle")
+        label=_lazy("Lovgrundlag (forløb)"),
+        required=False,
+        queryset=LegalBasis.objects.all(),
+        empty_label=_lazy("Alle"),
+        to_field_name="code",
     )
-    overdispersion = forms.BooleanField(label=_lazy("Justér grænserne for overspredning"), required=False)
+    kind = forms.ModelChoiceField(
+        label=_lazy("Sammenlign kun enheder, der tilbyder"),
+        required=False,
+        queryset=LegalBasis.objects.all(),
+        empty_label=_lazy("Alle enheder"),
+        to_field_name="code",
+    )
+    overdispersion = forms.ChoiceField(
+        label=_lazy("Udvid grænserne for overspredning"), choices=OVERDISPERSION, required=False
+    )
     root = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+        self.fields["period"].choices = period_choices(self.today, custom=False)
 
     def clean(self):
         cleaned = super().clean()
-        today = timezone.localdate()
-        period = cleaned.get("period") or "year"
-        if period == "custom":
-            start, end = cleaned.get("start"), cleaned.get("end")
-            if not start or not end:
-                raise forms.ValidationError(_("Angiv både fra- og til-dato for en selvvalgt periode."))
-            if end < start:
-                raise forms.ValidationError(_("Til-datoen ligger før fra-datoen."))
-        else:
-            end = today
-            start = today - datetime.timedelta(days=PERIOD_DAYS[period])
-        cleaned["start"], cleaned["end"] = start, end
+        try:
+            cleaned["period"] = resolve_period(cleaned.get("period") or LAST_12_MONTHS, today=self.today)
+        except ValueError:
+            self.add_error("period", _("Vælg en periode fra listen."))
         if not cleaned.get("instrument"):
             cleaned["instrument"] = instrument_get(code="who5")
+        cleaned["overdispersion"] = (cleaned.get("overdispersion") or "auto") != "off"
         return cleaned
 
 
@@ -71,7 +76,20 @@ def reading(comparison: Comparison) -> list[str]:
     """Short sentences that read the figures for a non-statistician, framed for learning, not blame."""
     out = []
     for f in comparison.rows:
-        if f.position == "above":
+        if f.position == "mixed":
+            out.append(
+                _(
+                    "%(name)s ligger %(side)s 95%%-grænsen for andelen forbedret, men justeret for borgernes "
+                    "udgangspunkt (observeret/forventet %(oe)s) peger den anden vej. Her kan tallene ikke "
+                    "afgøre noget; se på borgergruppen sammen med enheden."
+                )
+                % {
+                    "name": f.name,
+                    "side": _("uden for"),
+                    "oe": floatformat(f.oe_ratio, 2),
+                }
+            )
+        elif f.position == "above":
             out.append(
                 _(
                     "%(name)s ligger over den øvre 95%%-grænse for andelen forbedret. Hvad gør de, som andre "
@@ -116,15 +134,7 @@ class DirectorComparisonView(RoleRequiredMixin, View):
     def comparison(self, request) -> tuple[ComparisonForm, Comparison | None]:
         form = ComparisonForm(request.GET or None)
         data = form.cleaned_data if form.is_valid() else default_selection()
-        return form, unit_comparison(
-            user=request.user,
-            instrument=data["instrument"],
-            start=data["start"],
-            end=data["end"],
-            legal_basis_id=data["legal_basis"].pk if data.get("legal_basis") else None,
-            root_id=data.get("root"),
-            adjust_overdispersion=bool(data.get("overdispersion")),
-        )
+        return form, comparison_for(user=request.user, data=data)
 
     def get(self, request):
         if request.GET.get("_export") in ("csv", "xlsx"):
@@ -156,61 +166,104 @@ class DirectorComparisonView(RoleRequiredMixin, View):
 
 
 def default_selection() -> dict:
-    """The default selection (last year, WHO-5) when the form is empty or invalid."""
-    today = timezone.localdate()
+    """The default selection (the last 12 months, WHO-5) when the form is empty or invalid."""
     return {
-        "start": today - datetime.timedelta(days=365),
-        "end": today,
+        "period": resolve_period(LAST_12_MONTHS, today=timezone.localdate()),
         "instrument": instrument_get(code="who5"),
         "legal_basis": None,
+        "kind": None,
         "root": None,
-        "overdispersion": False,
+        "overdispersion": True,
     }
+
+
+def comparison_for(*, user, data: dict) -> Comparison:
+    """The comparison for a cleaned ``ComparisonForm`` (the page, its export and the API share this)."""
+    return unit_comparison(
+        user=user,
+        instrument=data["instrument"],
+        period=data["period"],
+        legal_basis_id=data["legal_basis"].pk if data.get("legal_basis") else None,
+        kind_id=data["kind"].pk if data.get("kind") else None,
+        root_id=data.get("root"),
+        overdispersion=bool(data.get("overdispersion", True)),
+    )
 
 
 def _fmt(value, digits: int = 1) -> str:
     return "" if value is None else str(floatformat(value, digits))
 
 
-def export_response(comparison: Comparison, fmt: str) -> HttpResponse:
-    """The comparison table as CSV or Excel, with exactly the page's suppression."""
-    k = comparison.k
+def _pct(value) -> str:
+    return "" if value is None else _fmt(value * 100, 1)
+
+
+POSITIONS = {
+    "above": _lazy("over"),
+    "below": _lazy("under"),
+    "within": _lazy("inden for"),
+    "mixed": _lazy("uklart"),
+}
+
+
+def export_rows(comparison: Comparison) -> tuple[list[str], list[list]]:
+    """The page's table as rows for a file: the same rows, the same hidden cells, the same rounding."""
     headers = [
         _("Enhed"),
         _("Aktive borgere"),
-        _("Med første og opfølgende måling"),
+        _("Med opfølgning i perioden"),
         _("Dækning (%)"),
+        _("Forbedret"),
+        _("Uændret"),
+        _("Forværret"),
         _("Andel forbedret (%)"),
         _("95% CI nedre"),
         _("95% CI øvre"),
         _("Gns. ændring"),
+        _("Gns. ændring, 95% CI nedre"),
+        _("Gns. ændring, 95% CI øvre"),
         _("Justeret ændring (observeret − forventet)"),
         _("Observeret/forventet forbedret"),
         _("Placering i tragten"),
         _("GAS T-score"),
         _("Samarbejder"),
+        _("Borgere med samarbejde"),
     ]
-    data = tablib.Dataset(headers=headers, title=_("Sammenligning"))
-    hidden = _("< %(k)s") % {"k": k}
+    hidden = _("< %(k)s") % {"k": comparison.k}
+    rows = []
     for f in comparison.rows:
         if f.suppressed:
-            data.append([f.name, hidden] + [""] * (len(headers) - 2))
+            rows.append([f.name, hidden] + [""] * (len(headers) - 2))
             continue
-        effect = [] if not f.effect_suppressed else [hidden] + [""] * 8
-        if not effect:
+        if f.effect_suppressed:
+            effect = [hidden] + [""] * 13
+        else:
+            ci = f.change_ci if f.change_ci and f.change_ci[0] != f.change_ci[1] else (None, None)
             effect = [
-                f.paired,
-                _fmt(f.coverage and f.coverage * 100, 0),
-                _fmt(f.improved_share * 100, 1),
-                _fmt(f.improved_ci[0] * 100, 1),
-                _fmt(f.improved_ci[1] * 100, 1),
+                "" if f.total_hidden else f.paired,
+                "" if f.total_hidden else _pct(f.coverage),
+                _fmt(f.improved, 0),
+                _fmt(f.unchanged, 0),
+                _fmt(f.deteriorated, 0),
+                _pct(f.improved_share),
+                _pct(f.improved_ci[0] if f.improved_ci else None),
+                _pct(f.improved_ci[1] if f.improved_ci else None),
                 _fmt(f.mean_change),
+                _fmt(ci[0]),
+                _fmt(ci[1]),
                 _fmt(f.adjusted_change),
                 _fmt(f.oe_ratio, 2),
-                f.position,
+                str(POSITIONS.get(f.position, "")),
             ]
-        data.append([f.name, f.active, *effect, _fmt(f.gas_mean), f.collaborations])
-    stamp = f"{comparison.period[0]:%Y%m%d}-{comparison.period[1]:%Y%m%d}"
+        rows.append([f.name, f.active, *effect, _fmt(f.gas_mean), f.collaborations, f.collab_citizens])
+    return headers, rows
+
+
+def export_response(comparison: Comparison, fmt: str) -> HttpResponse:
+    """The comparison table as CSV or Excel, with exactly the page's figures and hidden cells."""
+    headers, rows = export_rows(comparison)
+    data = tablib.Dataset(*rows, headers=headers, title=_("Sammenligning"))
+    stamp = f"{comparison.period.start:%Y%m%d}-{comparison.period.end:%Y%m%d}"
     if fmt == "xlsx":
         response = HttpResponse(
             data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

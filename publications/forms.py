@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from figures.periods import period_choices, resolve_period
 from outcomes.models import Instrument
 from publications import selectors
 from publications.snapshot import FIGURE_KEYS, FIGURES
-from tracker.forms import DateInput
 
 
 class PublicationForm(forms.Form):
@@ -24,8 +24,7 @@ class PublicationForm(forms.Form):
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
     )
-    start = forms.DateField(label=_lazy("Fra"), widget=DateInput())
-    end = forms.DateField(label=_lazy("Til"), widget=DateInput())
+    period = forms.ChoiceField(label=_lazy("Periode"), help_text=_lazy("Kun afsluttede perioder kan offentliggøres."))
     figures = forms.MultipleChoiceField(
         label=_lazy("Tal"), choices=FIGURES, initial=FIGURE_KEYS, widget=forms.CheckboxSelectMultiple
     )
@@ -33,13 +32,26 @@ class PublicationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope_unit"].queryset = selectors.scope_choices(user=user)
-        today = timezone.localdate()
-        self.fields["start"].initial = today - datetime.timedelta(days=365)
-        self.fields["end"].initial = today
+        self.today = timezone.localdate()
+        self.fields["period"].choices = completed_period_choices(self.today)
+        self.fields["period"].initial = f"y{self.today.year - 1}"
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            raise forms.ValidationError(_("Til-datoen ligger før fra-datoen."))
-        return cleaned
+    def clean_period(self):
+        try:
+            period = resolve_period(self.cleaned_data["period"], today=self.today)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Vælg en periode fra listen.")) from exc
+        if period.end >= self.today:
+            raise forms.ValidationError(_("Kun en afsluttet periode kan offentliggøres."))
+        return period
+
+
+def completed_period_choices(today: datetime.date) -> list:
+    """The grid's periods that have ended (option groups as ``period_choices``)."""
+    out = []
+    for code, label in period_choices(today, custom=False):
+        if isinstance(label, list):
+            done = [(c, lab) for c, lab in label if resolve_period(c, today=today).end < today]
+            if done:
+                out.append((code, done))
+    return out

@@ -11,6 +11,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from figures.periods import CUSTOM, Period
 from outcomes.models import Instrument
 from publications.models import Publication, PublicationEvent
 from publications.snapshot import build_snapshot
@@ -45,12 +46,17 @@ def publication_create(
     title: str,
     scope_unit: OrganisationUnit,
     instruments: list[Instrument],
-    start: datetime.date,
-    end: datetime.date,
+    period: Period,
     figures: list[str],
 ) -> Publication:
-    """A draft with its figures computed now, once: later data never change them."""
+    """A draft with its figures computed now, once: later data never change them.
+
+    Only a completed period of the grid (``figures.periods``) can be published: a running period changes every
+    day, and two publications a day apart could be differenced."""
     _require_director(user, scope_unit.pk)
+    if period.code == CUSTOM or period.end >= timezone.localdate():
+        raise ValidationError(_("Kun en afsluttet periode kan offentliggøres."))
+    start, end = period.start, period.end
     publication = Publication(
         slug=_slug(title, start, end),
         title=title,
@@ -59,7 +65,7 @@ def publication_create(
         period_end=end,
         created_by=user,
         snapshot=build_snapshot(
-            user=user, scope_unit=scope_unit, instruments=instruments, start=start, end=end, figures=figures
+            user=user, scope_unit=scope_unit, instruments=instruments, period=period, figures=figures
         ),
     )
     publication.full_clean()

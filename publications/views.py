@@ -49,8 +49,7 @@ class PublicationCreateView(RoleRequiredMixin, View):
             title=data["title"],
             scope_unit=data["scope_unit"],
             instruments=list(data["instruments"]),
-            start=data["start"],
-            end=data["end"],
+            period=data["period"],
             figures=data["figures"],
         )
         messages.success(request, _("Kladden er oprettet. Gennemse tallene, før de godkendes."))

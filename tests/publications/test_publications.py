@@ -13,17 +13,18 @@ import re
 import pytest
 from django.urls import reverse
 
-from dashboards.comparison import Comparison, GroupFigures
+from figures import disclosure
 from outcomes import services as outcome_services
 from outcomes.models import Instrument, Measurement
 from publications.models import Publication, PublicationEvent
-from publications.snapshot import COLUMNS, FIGURE_KEYS, instrument_rows
+from publications.snapshot import COLUMNS, FIGURE_KEYS
 from tests import factories
 from tracker import demo_data
 from tracker.models import Citizen, Collaboration, Course, DirectorScope, OrganisationUnit
 
 TODAY = datetime.date.today()
-START = TODAY - datetime.timedelta(days=365)
+PERIOD = f"y{TODAY.year - 1}"  # a completed period of the grid
+START, END = datetime.date(TODAY.year - 1, 1, 1), datetime.date(TODAY.year - 1, 12, 31)
 LINKS = ["happy", "calm", "active", "rested", "interest"]
 COUNT_COLUMNS = (
     "aktive_borgere",
@@ -56,8 +57,7 @@ def create(client, director, *, instruments=("who5", "ors"), figures=FIGURE_KEYS
             "title": "Effekter i socialpsykiatrien",
             "scope_unit": OrganisationUnit.objects.get(code=unit_code).pk,
             "instruments": list(instruments),
-            "start": START.isoformat(),
-            "end": TODAY.isoformat(),
+            "period": PERIOD,
             "figures": list(figures),
         },
     )
@@ -110,7 +110,7 @@ def test_public_responses_hold_no_small_numbers_and_no_citizen_data(client, demo
     dumped = json.dumps(publication.snapshot, ensure_ascii=False).lower()
     assert "citizen" not in dumped, dumped[max(0, dumped.find("citizen") - 200) : dumped.find("citizen") + 50]
     # The only dates: the period's start and end (and the day of publication).
-    allowed_dates = {START.isoformat(), TODAY.isoformat(), publication.published_at.date().isoformat()}
+    allowed_dates = {START.isoformat(), END.isoformat(), publication.published_at.date().isoformat()}
     data = json.loads(bodies[reverse("publications:public_json", kwargs={"slug": publication.slug})])
     assert set(re.findall(r"\d{4}-\d{2}-\d{2}", json.dumps(data))) <= allowed_dates
 
@@ -165,14 +165,14 @@ def test_figures_are_frozen_after_approval_and_withdrawal_removes_the_page_and_d
         assert client.get(url).status_code == 404
     before = copy.deepcopy(Publication.objects.get(pk=publication.pk).snapshot)
 
-    # New measurements after approval: every open course in scope gets a top WHO-5 today.
+    # New measurements after approval, dated in the published period: 40 courses get a top WHO-5 on its last day.
     recorder = factories.UserFactory(username="recorder")
-    for course in Course.objects.filter(end__isnull=True)[:40]:
+    for course in Course.objects.filter(start__lte=END - datetime.timedelta(days=60), end__isnull=True)[:40]:
         outcome_services.measurement_record(
             course=course,
             instrument=Instrument.objects.get(code="who5"),
             answers=dict.fromkeys(LINKS, 5),
-            date=TODAY,
+            date=END,
             informer="citizen",
             recorded_by=recorder,
         )
@@ -241,28 +241,9 @@ def test_a_draft_is_not_public(client, world):
     assert client.get(reverse("publications:public_json", kwargs={"slug": publication.slug})).status_code == 404
 
 
-def _fig(name, active, paired, improved=0, unchanged=0, deteriorated=0):
-    f = GroupFigures(key=hash(name), name=name, is_leaf=True, active=active, paired=paired)
-    f.improved, f.unchanged, f.deteriorated = improved, unchanged, deteriorated
-    if paired:
-        f.mean_change, f.change_ci = 1.0, (0.0, 2.0)
-        f.improved_share, f.improved_ci = improved / paired, (0.1, 0.9)
-    f.suppressed = active < 5
-    f.effect_suppressed = f.suppressed or paired < 5
-    return f
-
-
 def test_secondary_suppression_hides_the_smallest_unit_when_one_hidden_unit_could_be_recovered():
-    rows = [_fig("A", 20, 12, 6, 6, 0), _fig("B", 10, 8, 5, 3, 0), _fig("C", 3, 2, 1, 1, 0)]
-    overall = _fig("", 33, 22, 12, 10, 0)
-    comparison = Comparison(
-        rows=rows, overall=overall, instrument=None, k=5, method="rci", period=(START, TODAY), root=None
-    )
-    out = instrument_rows(comparison, scope_name="Området")
-    by_name = {r["enhed"]: r for r in out[1:]}
-    assert by_name["C"]["skjult"] and by_name["C"]["aktive_borgere"] is None
-    # C alone (3 active, 2 paired) could be recovered from the area's total: B is hidden too.
-    assert by_name["B"]["aktive_borgere"] is None and by_name["B"]["borgere_med_foer_og_efter"] is None
-    assert by_name["A"]["aktive_borgere"] == 20 and by_name["A"]["borgere_med_foer_og_efter"] == 12
-    assert out[0]["aktive_borgere"] == 33
-    assert rows[1].active == 10  # the (cached) comparison itself is left as it was
+    """C alone (3 citizens) could be recovered as the area minus A and B: the smallest shown sibling goes too."""
+    assert disclosure.complementary({3}, {1: 20, 2: 10, 3: 3}, [{1, 2, 3}]) == {2, 3}
+    assert disclosure.complementary({3}, {1: 20, 2: 10, 3: 3, 4: 0}, [{1, 2}, {3, 4}]) == {3}  # no shown sibling
+    assert disclosure.complementary({2, 3}, {1: 20, 2: 4, 3: 3}, [{1, 2, 3}]) == {2, 3}  # two hidden: enough
+    assert disclosure.complementary(set(), {1: 20, 2: 10}, [{1, 2}]) == set()

@@ -53,6 +53,7 @@ def publication(w, *steps: str) -> dict:
     """A publication by charlie about the municipality, taken through the given review steps; its pk."""
     import datetime
 
+    from figures.periods import resolve_period
     from outcomes.models import Instrument
     from publications import services as publication_services
     from publications.snapshot import FIGURE_KEYS
@@ -63,8 +64,7 @@ def publication(w, *steps: str) -> dict:
         title="Effekter",
         scope_unit=w.municipality,
         instruments=[Instrument.objects.get(code="who5")],
-        start=today - datetime.timedelta(days=365),
-        end=today,
+        period=resolve_period(f"y{today.year - 1}", today=today),
         figures=FIGURE_KEYS,
     )
     for step in steps:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("leader/dashboard/", views.UnitDashboardView.as_view(), name="unit_dashboard"),
     path("leader/report/", views.UnitReportView.as_view(), name="unit_report"),
     path("director/", DirectorComparisonView.as_view(), name="director_home"),
+    path("metode/", views.MethodsView.as_view(), name="methods"),
 ]

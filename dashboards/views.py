@@ -20,6 +20,7 @@ from django_tables2.export import TableExport
 from dashboards import charts, pagecache, report, selectors, services
 from dashboards.filters import ALL_UNITS, UnitDashboardFilterSet
 from dashboards.tables import CITIZEN_LEVEL, dashboard_tables
+from figures import disclosure
 from tracker.models import AuditEntry
 from tracker.selectors import access_for
 from tracker.services import audit_log
@@ -172,3 +173,14 @@ class UnitReportView(UnitDashboardBase):
             generated=timezone.localtime(),
         )
         return render(request, self.template_name, context)
+
+
+class MethodsView(View):
+    """How every figure is defined ("Sådan er tallene opgjort"): public, no data, the instruments' parameters."""
+
+    def get(self, request):
+        return render(
+            request,
+            "dashboards/methods.html",
+            {"instruments": selectors.instrument_methods(), "policy": disclosure.Policy.current()},
+        )

@@ -4,7 +4,13 @@
   period — who may open it, its figures as values, its queries, and their assembly.
 """
 
-from dashboards.selectors.access import allowed_unit_ids, dashboard_choices, dashboard_courses, leader_units
+from dashboards.selectors.access import (
+    allowed_unit_ids,
+    dashboard_choices,
+    dashboard_courses,
+    instrument_methods,
+    leader_units,
+)
 from dashboards.selectors.rows import (
     CategoryShare,
     CourseRow,
@@ -43,6 +49,7 @@ __all__ = [
     "allowed_unit_ids",
     "dashboard_choices",
     "dashboard_courses",
+    "instrument_methods",
     "leader_units",
     "not_on_track_days",
     "unit_dashboard",

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from outcomes import statistics
 from outcomes.models import Instrument
+from outcomes.summaries import Params
 from tracker.models import Course, LegalBasis, OrganisationUnit
 from tracker.selectors import access_for
 
@@ -41,3 +43,17 @@ def dashboard_choices() -> tuple[list[Instrument], list[LegalBasis]]:
         if i.has_score  # a property over the scoring kind; two or three rows
     ]
     return instruments, list(LegalBasis.objects.order_by("order", "code"))
+
+
+def instrument_methods() -> list[dict]:
+    """The scored instruments with how their change is judged, for the methods page (reference data only)."""
+    out = []
+    for instrument in Instrument.objects.filter(active=True).order_by("order", "code"):
+        if not instrument.has_score:
+            continue
+        params = Params.of(instrument)
+        threshold = None
+        if params.method == "rci":
+            threshold = statistics.reliable_change_threshold(sd=params.reference_sd, reliability=params.reliability)
+        out.append({"instrument": instrument, "method": params.method, "threshold": threshold})
+    return out

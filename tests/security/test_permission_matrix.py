@@ -130,6 +130,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "publications:public_list": Entry(GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
     "publications:data_dictionary": Entry(GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
+    "dashboards:methods": Entry(GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
     "publications:data_dictionary_json": Entry(GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
     "publications:public_detail": Entry(published_slug, GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
     "publications:public_csv": Entry(published_slug, GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),

@@ -292,7 +292,7 @@ def _published(
         row.deteriorated = min(row.deteriorated, row.paired - row.improved)
         row.unchanged = row.paired - row.improved - row.deteriorated
         if disclose:
-            row.mean_change = disclosure.mean(summary.total, f.paired, row.paired, courses_key, "change", step)
+            row.mean_change = disclosure.mean(summary.total, f.paired, courses_key, "change", step)
         else:
             row.mean_change = summary.mean
         row.improved_share = row.improved / row.paired if row.paired else None
@@ -314,7 +314,7 @@ def _published(
         row.gas_courses = count(len(f.gas_scores), gas_key, "gas_courses")
         gas_total = float(sum(f.gas_scores))
         row.gas_mean = (
-            disclosure.mean(gas_total, len(f.gas_scores), row.gas_courses, gas_key, "gas", GAS_STEP)
+            disclosure.mean(gas_total, len(f.gas_scores), gas_key, "gas", GAS_STEP)
             if disclose
             else gas_total / len(f.gas_scores)
         )
@@ -544,7 +544,7 @@ def _trends(comparison: Comparison, groups: dict[int, _Group], instrument: Instr
                 ids = list(q.figures.active_citizens)
                 key = disclosure.cell_key("citizen", ids)
                 n = disclosure.count(q.measured, key, "measured")
-                mean = disclosure.mean(q.mean_score * q.measured, q.measured, n, key, "score", step)
+                mean = disclosure.mean(q.mean_score * q.measured, q.measured, key, "score", step)
             else:
                 n, mean = q.measured, q.mean_score
             points.append((q.start, mean, n))

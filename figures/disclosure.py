@@ -83,11 +83,15 @@ def total(value: float, n: int, key: float, figure: str, step: float) -> float:
     return value + amplitude(n, step) * wave(key, figure)
 
 
-def mean(value_sum: float, n: int, n_published: int, key: float, figure: str, step: float) -> float | None:
-    """The published mean: the perturbed sum over the published n, rounded to the display precision (0.1)."""
-    if n <= 0 or n_published <= 0:
+def mean(value_sum: float, n: int, key: float, figure: str, step: float) -> float | None:
+    """The published mean: the perturbed sum over the true n, rounded to the display precision (0.1).
+
+    Dividing by the true n keeps the mean within amplitude(n)/n of the truth (the count's own noise does not
+    move it), and an attacker who somehow knows both true n's still differences two sets only to the sawtooth's
+    guaranteed distance."""
+    if n <= 0:
         return None
-    return round(total(value_sum, n, key, figure, step) / n_published, 1)
+    return round(total(value_sum, n, key, figure, step) / n, 1)
 
 
 @dataclass(frozen=True)

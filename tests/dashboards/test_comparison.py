@@ -108,7 +108,7 @@ def test_disclosed_rows_stay_within_the_stated_bounds(world):
         if f.effect_suppressed:
             continue
         assert abs(f.paired - true[name].paired) <= disclosure.COUNT_NOISE
-        bound = disclosure.amplitude(true[name].paired, 4.0) / f.paired + 0.05
+        bound = disclosure.amplitude(true[name].paired, 4.0) / true[name].paired + 0.05
         assert abs(f.mean_change - true[name].mean_change) <= bound
     # A hidden sibling forces its smallest shown sibling to hide its effect figures too.
     assert sum(1 for f in shown.values() if f.effect_suppressed) != 1

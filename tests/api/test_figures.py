@@ -146,3 +146,24 @@ def test_comparison_parameters_are_validated(sec_world):
 def test_leaders_and_caseworkers_get_no_comparison(sec_world):
     for who in ("alice", "lena", "bob"):
         assert token_client(getattr(sec_world, who)).get(reverse("api:comparison")).status_code == 403
+
+
+def test_zero_width_intervals_are_null_in_the_api_and_a_dash_with_the_reason_on_the_pages(client, measured):
+    # Every citizen in unit A improved by exactly 40 points: SD 0, so the t interval has zero width.
+    unit = token_client(measured.lena).get(reverse("api:unit_figures")).json()
+    assert unit["mean_change"]["n"] == 6 and unit["mean_change"]["mean"] == pytest.approx(40)
+    assert unit["mean_change"]["low"] is None and unit["mean_change"]["high"] is None
+    comparison = token_client(measured.charlie).get(reverse("api:comparison")).json()
+    a = {r["key"]: r for r in comparison["rows"]}[measured.unit_a.pk]
+    assert a["mean_change"] == pytest.approx(40) and a["change_ci"] is None
+    assert a["improved_ci"] is not None  # a Wilson interval always has width
+    client.force_login(measured.lena)
+    leader = client.get(reverse("dashboards:unit_dashboard")).content.decode()
+    assert "95 %-KI – (ingen spredning: alle værdier er ens); n = 6" in leader
+    assert "40,0 til 40,0" not in leader
+    report = client.get(reverse("dashboards:unit_report")).content.decode()
+    assert "har alle ændret sig +40,0 point" in report and "40,0 til 40,0" not in report
+    client.force_login(measured.charlie)
+    director = client.get(reverse("dashboards:director_home")).content.decode()
+    assert "(–, ingen spredning: alle værdier er ens)" in director
+    assert "40,0 til 40,0" not in director and "40,0 – 40,0" not in director

@@ -15,7 +15,10 @@ Sources (see each function's docstring for the formula it implements):
 - Spiegelhalter DJ (2005). Funnel plots for comparing institutional performance. Stat Med 24:1185-1202,
   doi:10.1002/sim.1970. Spiegelhalter DJ, Sherlaw-Johnson C, et al (2012). Statistical methods for
   healthcare regulation: rating, screening and surveillance. J R Stat Soc A 175:1-47,
-  doi:10.1111/j.1467-985X.2011.01010.x. DerSimonian R, Laird N (1986), doi:10.1016/0197-2456(86)90046-2.
+  doi:10.1111/j.1467-985X.2011.01010.x. Spiegelhalter DJ (2005). Handling over-dispersion of performance
+  indicators. Qual Saf Health Care 14:347-351, doi:10.1136/qshc.2005.013755. DerSimonian R, Laird N (1986),
+  doi:10.1016/0197-2456(86)90046-2; its worked example: Viechtbauer W (2010), J Stat Softw 36(3),
+  doi:10.18637/jss.v036.i03 (the BCG trials, tau² = 0.3088).
   Reference implementation read: R package FunnelPlotR (nhs-r-community), files R/calculate_limits.R and
   R/od_adjustment.R.
 - Small-number suppression: Danmarks Statistik's rule (no figure about fewer than k >= 3 persons); the

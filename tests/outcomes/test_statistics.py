@@ -380,10 +380,14 @@ def test_overdispersion_means_properties(means, data, sd, winsorise):
     ns = data.draw(st.lists(st.integers(1, 400), min_size=len(means), max_size=len(means)))
     out = overdispersion_means(means, ns, target=0.0, sd=sd, winsorise=winsorise)
     assert out["phi"] >= 0 and out["tau2"] >= 0
-    # Winsorising only pulls z-scores in: |z| never exceeds |z_raw|'s maximum, and φ never exceeds the raw one.
-    assert np.max(np.abs(out["z"])) <= np.max(np.abs(out["z_raw"])) + 1e-12
-    raw = overdispersion_means(means, ns, target=0.0, sd=sd, winsorise=0)
-    assert out["phi"] <= raw["phi"] + 1e-9
+    # Winsorising moves each z-score to within the quantiles of the raw ones, keeping their order; it can move a
+    # z-score near 0 outwards (so φ may grow slightly), but never past the raw extremes.
+    z, z_raw = out["z"], out["z_raw"]
+    assert np.all(z >= z_raw.min() - 1e-12) and np.all(z <= z_raw.max() + 1e-12)
+    order = np.argsort(z_raw, kind="stable")
+    assert np.all(np.diff(z[order]) >= -1e-12)
+    if winsorise == 0:
+        np.testing.assert_array_equal(z, z_raw)
     # τ² is positive exactly when φ exceeds (I − 1)/I, the DerSimonian-Laird threshold.
     assert (out["tau2"] > 0) == (out["phi"] * len(means) > len(means) - 1 + 1e-12) or out["tau2"] < 1e-12
 

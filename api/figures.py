@@ -1,7 +1,7 @@
 """Serializers for the aggregated figures: the unit dashboard (leaders) and the comparison of units (directors).
 
 They only describe values computed by the dashboards' own selectors (``dashboards.selectors.unit_dashboard`` and
-``dashboards.comparison.unit_comparison`` / ``count_table``), after the same suppression the pages apply; nothing
+``figures.comparison.unit_comparison`` / ``count_table``), after the same disclosure control the pages show; nothing
 here computes or suppresses a figure. The unit figures leave out the dashboard's citizen-level lists (follow-up and
 not on track): those name citizens and belong to the page, where showing them is logged.
 """
@@ -35,6 +35,23 @@ def _interval(**kwargs) -> serializers.ListField:
     )
 
 
+def _no_width(low, high) -> bool:
+    """A confidence interval of zero width (all values equal, SD 0) claims a certainty it does not have."""
+    return low is not None and high is not None and math.isclose(float(low), float(high), rel_tol=0, abs_tol=1e-12)
+
+
+class ConfidenceIntervalField(serializers.ListField):
+    """[low, high] of a confidence interval; null when it is undefined or of zero width (as the pages show '–')."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=NumberField(), min_length=2, max_length=2, read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, data):
+        if data is None or _no_width(*data):
+            return None
+        return super().to_representation(data)
+
+
 class ShareSerializer(serializers.Serializer):
     k = serializers.IntegerField(read_only=True)
     n = serializers.IntegerField(read_only=True)
@@ -48,6 +65,12 @@ class MeanSerializer(serializers.Serializer):
     mean = NumberField()
     low = NumberField(help_text=_("t-baseret 95%-interval, nedre"))
     high = NumberField(help_text=_("t-baseret 95%-interval, øvre"))
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if _no_width(data.get("low"), data.get("high")):  # undefined for n < 2 (null already) or of zero width
+            data["low"] = data["high"] = None
+        return data
 
 
 class LabelledShareSerializer(serializers.Serializer):
@@ -208,12 +231,12 @@ class ComparisonRowSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField(read_only=True, allow_null=True)
     deteriorated = serializers.IntegerField(read_only=True, allow_null=True)
     improved_share = NumberField()
-    improved_ci = _interval()
+    improved_ci = ConfidenceIntervalField()
     mean_change = NumberField()
-    change_ci = _interval()
+    change_ci = ConfidenceIntervalField()
     expected_change = NumberField()
     adjusted_change = NumberField()
-    adjusted_ci = _interval()
+    adjusted_ci = ConfidenceIntervalField()
     oe_ratio = NumberField()
     funnel95 = _interval()
     funnel998 = _interval()
@@ -257,7 +280,7 @@ class CountRowSerializer(serializers.Serializer):
 
 
 class CountTableSerializer(serializers.Serializer):
-    """``dashboards.comparison.count_table``: the counts with secondary suppression (null = hidden)."""
+    """``figures.comparison.count_table``: the counts with secondary suppression (null = hidden)."""
 
     rows = CountRowSerializer(many=True, read_only=True)
     totals = CountRowSerializer(read_only=True)

@@ -19,6 +19,11 @@ from django.utils.translation import gettext as _
 
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 14, "color": "#1b1f24"}
 BRAND, SECOND, GOOD, BAD, MUTED = "#00547a", "#b35900", "#1e6b34", "#a3222b", "#4a5360"
+# A timeline with a single measurement date shows this much on either side of it.
+SINGLE_DATE_SPAN = datetime.timedelta(weeks=3)
+
+
+LEGEND_ABOVE = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 
 
 def _layout(**extra: Any) -> dict[str, Any]:
@@ -30,7 +35,7 @@ def _layout(**extra: Any) -> dict[str, Any]:
         "hovermode": "closest",
         "showlegend": True,
         # Above the plot: below it, the legend collided with the x-axis title on narrow screens.
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        "legend": dict(LEGEND_ABOVE),
     }
     layout.update(extra)
     return layout
@@ -111,11 +116,16 @@ def timeline(
             }
         )
     pad = (score_max - score_min) * 0.04
+    xaxis: dict[str, Any] = {"type": "date", "tickformat": "%d.%m.%y", "title": {"text": _("Dato")}}
+    if points and len(set(dates)) == 1:
+        # One measurement date: plotly would stretch a zero-width range into hours. Show a few weeks around it.
+        only = points[0][0]
+        xaxis["range"] = [(only - SINGLE_DATE_SPAN).isoformat(), (only + SINGLE_DATE_SPAN).isoformat()]
     return {
         "data": data,
         "layout": _layout(
             height=300,
-            xaxis={"type": "date", "tickformat": "%d.%m.%y", "title": {"text": _("Dato")}},
+            xaxis=xaxis,
             yaxis={"range": [score_min - pad, score_max + pad], "title": {"text": name}, "zeroline": False},
             shapes=shapes,
             annotations=annotations,
@@ -162,10 +172,40 @@ def radar(
             },
         ],
         "layout": _layout(
-            height=420,
-            margin={"l": 80, "r": 80, "t": 30, "b": 60},
-            polar={"radialaxis": {"range": [0, rmax], "dtick": 2}, "angularaxis": {"direction": "clockwise"}},
+            height=460,
+            margin={"l": 90, "r": 90, "t": 40, "b": 40},
+            polar=_radar_polar(len(labels), rmax),
+            # The legend above the plot would cover the label of the top domain: keep it clear of the polar area
+            # (see the domain in _radar_polar) and see-through.
+            legend={**LEGEND_ABOVE, "bgcolor": "rgba(255,255,255,0)"},
         ),
+    }
+
+
+def _radar_polar(count: int, rmax: float) -> dict[str, Any]:
+    """The first domain at the top, clockwise; the radial scale (0, 2, … 10) drawn halfway between the first
+    two domains, so its numbers never sit on a domain's spoke or label; domain labels a little smaller and
+    outside the grid."""
+    rotation = 90
+    angle = rotation - 180 / count if count else rotation
+    return {
+        # Room above the polar area for the top domain's label, below the legend.
+        "domain": {"x": [0, 1], "y": [0, 0.86]},
+        "radialaxis": {
+            "range": [0, rmax],
+            "dtick": 2,
+            "angle": angle,
+            "tickangle": angle,
+            "tickfont": {"size": 11, "color": MUTED},
+            "showline": False,
+        },
+        "angularaxis": {
+            "direction": "clockwise",
+            "rotation": rotation,
+            "tickfont": {"size": 13},
+            "ticks": "outside",
+            "ticklen": 4,
+        },
     }
 
 
@@ -328,8 +368,12 @@ def quarterly_trend(
     cutoff: float | None = None,
     improved_name: str = "",
 ) -> dict[str, Any]:
-    """The unit's mean score per quarter (left axis) and the share improved since baseline (right axis, %),
-    with the clinical cut-off marked on the score axis. Quarters without data are gaps, not zeros."""
+    """The unit's mean score per quarter and, below it in a panel of its own, the share improved since
+    baseline (%), with the clinical cut-off marked on the score axis. Quarters without data are gaps, not zeros.
+
+    Two stacked panels sharing the quarters rather than a second y-axis on the right: overlaid, the two scales
+    (score 0–100, share 0–100 %) read as one and their ticks and titles collided.
+    """
     data: list[dict[str, Any]] = [
         {
             "type": "scatter",
@@ -353,6 +397,7 @@ def quarterly_trend(
                 "x": list(labels),
                 "y": [None if v is None else 100 * v for v in improved],
                 "customdata": list(followed),
+                "xaxis": "x2",
                 "yaxis": "y2",
                 "line": {"color": SECOND, "width": 2, "dash": "dot"},
                 "marker": {"size": 10, "symbol": "triangle-up", "color": SECOND},
@@ -388,24 +433,59 @@ def quarterly_trend(
             }
         )
     pad = (score_max - score_min) * 0.04
+    quarters = {"type": "category", "categoryorder": "array", "categoryarray": list(labels)}
+    score_axis = {"range": [score_min - pad, score_max + pad], "title": {"text": score_name}, "zeroline": False}
+    if not improved_name:
+        return {
+            "data": data,
+            "layout": _layout(
+                height=300,
+                xaxis={**quarters, "title": {"text": _("Kvartal")}},
+                yaxis=score_axis,
+                shapes=shapes,
+                annotations=annotations,
+                margin={"l": 56, "r": 16, "t": 16, "b": 48},
+            ),
+        }
+    # Panel titles above each panel (a long title along a short y-axis would be cut off).
+    for text, y in ((data[0]["name"], 1.0), (improved_name, TREND_LOWER[1])):
+        annotations.append(
+            {
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": y,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": text,
+                "font": {"size": 14, "color": FONT["color"]},
+            }
+        )
     layout = _layout(
-        height=340,
-        xaxis={"type": "category", "title": {"text": _("Kvartal")}},
-        yaxis={"range": [score_min - pad, score_max + pad], "title": {"text": score_name}, "zeroline": False},
-        shapes=shapes,
-        annotations=annotations,
-        margin={"l": 56, "r": 56, "t": 16, "b": 48},
-    )
-    if improved_name:
-        layout["yaxis2"] = {
-            "overlaying": "y",
-            "side": "right",
+        height=440,
+        showlegend=False,  # each panel is titled; a legend would repeat the titles
+        xaxis={**quarters, "anchor": "y", "showticklabels": False},  # the quarters are named under the lower panel
+        xaxis2={**quarters, "anchor": "y2", "matches": "x", "title": {"text": _("Kvartal")}},
+        yaxis={**score_axis, "domain": list(TREND_UPPER), "anchor": "x"},
+        yaxis2={
+            "domain": list(TREND_LOWER),
+            "anchor": "x2",
             "range": [0, 100],
             "ticksuffix": " %",
-            "showgrid": False,
-            "title": {"text": improved_name},
-        }
+            "title": {"text": "%"},
+            "zeroline": False,
+        },
+        shapes=shapes,
+        annotations=annotations,
+        margin={"l": 56, "r": 16, "t": 32, "b": 48},
+    )
     return {"data": data, "layout": layout}
+
+
+# The quarterly trend's two panels (fractions of the plot height): the score above, the share improved below.
+TREND_UPPER = (0.52, 0.93)
+TREND_LOWER = (0.0, 0.38)
 
 
 def change_bars(

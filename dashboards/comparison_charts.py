@@ -16,6 +16,7 @@ from figures.comparison import Comparison
 from outcomes import statistics
 
 LIMIT95 = {"color": MUTED, "width": 2, "dash": "dash"}
+SYMBOLS = {"above": "triangle-up", "below": "triangle-down"}
 LIMIT998 = {"color": BAD, "width": 2, "dash": "dot"}
 
 
@@ -79,6 +80,85 @@ def _centre_line(xs: list[int], y: float, name: str) -> dict[str, Any]:
     }
 
 
+def _position(value: float, limits: tuple[float, float] | None) -> str:
+    if limits is None:
+        return ""
+    return "above" if value > limits[1] else "below" if value < limits[0] else "within"
+
+
+def _unit_markers(shown, *, y: list[float], positions: list[str], hovertemplate: str) -> dict[str, Any]:
+    """The units as markers, named in the hover text (and in the table under the chart). The marker's shape repeats
+    the position (▲ above, ▼ below, ● within the 95% limits), so colour is never the only cue."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": _("Enheder"),
+        "x": [f.paired for f in shown],
+        "y": y,
+        "customdata": [f.name for f in shown],
+        "cliponaxis": False,
+        "marker": {
+            "size": 12,
+            "color": SECOND,
+            "symbol": [SYMBOLS.get(p, "circle") for p in positions],
+            "line": {"color": "#ffffff", "width": 1},
+        },
+        "hovertemplate": hovertemplate,
+    }
+
+
+# Where a flagged unit's label may stand, in pixels above (or below) its point: the nearest that does not cover a
+# label already placed. The plot's size in pixels is estimated (the chart is responsive), so the spacing is generous.
+LABEL_OFFSETS = (22, 42, 62, 82, 102)
+ASSUMED_PLOT = (560, 330)  # width, height in px of the plotting area on a laptop screen
+
+
+def _unit_labels(
+    shown, *, y: list[float], positions: list[str], x_range: tuple[float, float], y_range: tuple[float, float]
+) -> list[dict[str, Any]]:
+    """Text labels for the flagged units only (outside the 95% limits): above the point when above the funnel,
+    below it when below, each at the nearest height where it does not cover another label. Units within the
+    limits are not labelled — in the crowded middle their names overlapped; they are in the hover text and in the
+    table under the chart."""
+    width, height = ASSUMED_PLOT
+    x_span = (x_range[1] - x_range[0]) or 1.0
+    y_span = (y_range[1] - y_range[0]) or 1.0
+    placed: list[tuple[float, float, float, float]] = []  # boxes in px: left, right, bottom, top (y upwards)
+    labels = []
+    flagged = sorted(
+        (f.paired, value, f.name, p) for f, value, p in zip(shown, y, positions, strict=True) if p in ("above", "below")
+    )
+    for x, value, name, side in flagged:
+        px = (x - x_range[0]) / x_span * width
+        py = (value - y_range[0]) / y_span * height
+        half = 3.8 * len(name) + 6
+        sign = 1 if side == "above" else -1
+        for offset in LABEL_OFFSETS:
+            centre = py + sign * offset
+            box = (px - half, px + half, centre - 9, centre + 9)
+            if not any(b[0] < box[1] and box[0] < b[1] and b[2] < box[3] and box[2] < b[3] for b in placed):
+                break
+        placed.append(box)
+        labels.append(
+            {
+                "x": x,
+                "y": value,
+                "xref": "x",
+                "yref": "y",
+                "text": name,
+                "showarrow": True,
+                "arrowhead": 0,
+                "arrowwidth": 1,
+                "arrowcolor": MUTED,
+                "ax": 0,
+                "ay": -sign * offset,  # plotly's ay counts downwards
+                "font": {"size": 13},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+        )
+    return labels
+
+
 def _n_grid(max_n: int) -> list[int]:
     top = max(10, int(max_n * 1.15))
     return sorted({max(2, int(round(v))) for v in np.geomspace(2, top, 60)})
@@ -88,9 +168,9 @@ def funnel_share(comparison: Comparison) -> dict[str, Any] | None:
     """Share improved against number of paired citizens, with exact binomial (or φ-adjusted) limits."""
     shown = [f for f in comparison.rows if f.improved_share is not None]
     overall = comparison.overall
-    if not shown or not overall.paired:
+    if not shown or overall.improved_share is None:
         return None
-    target = overall.improved / overall.paired
+    target = overall.improved_share
     if not 0 < target < 1:
         return None
     xs = _n_grid(max(f.paired for f in shown))
@@ -104,25 +184,10 @@ def funnel_share(comparison: Comparison) -> dict[str, Any] | None:
     pct998 = [[round(v * 100, 2) for v in pair] for pair in zip(*l998, strict=True)]
     data = _limit_traces(xs, pct[0], pct[1], pct998[0], pct998[1])
     data.append(_centre_line(xs, round(target * 100, 1), _("Samlet andel")))
+    y = [round(f.improved_share * 100, 1) for f in shown]
+    positions = [f.position for f in shown]
     data.append(
-        {
-            "type": "scatter",
-            "mode": "markers+text",
-            "name": _("Enheder"),
-            "x": [f.paired for f in shown],
-            "y": [round(f.improved_share * 100, 1) for f in shown],
-            "text": [f.name for f in shown],
-            "textposition": "top center",
-            "marker": {
-                "size": 12,
-                "color": SECOND,
-                "symbol": [
-                    "triangle-up" if f.position == "above" else "triangle-down" if f.position == "below" else "circle"
-                    for f in shown
-                ],
-            },
-            "hovertemplate": "%{text}: %{y:.0f}% (n=%{x})<extra></extra>",
-        }
+        _unit_markers(shown, y=y, positions=positions, hovertemplate="%{customdata}: %{y:.0f}% (n=%{x})<extra></extra>")
     )
     return {
         "data": data,
@@ -130,6 +195,7 @@ def funnel_share(comparison: Comparison) -> dict[str, Any] | None:
             height=460,
             xaxis={"title": {"text": _("Borgere med første og opfølgende måling (n)")}, "rangemode": "tozero"},
             yaxis={"title": {"text": _("Andel forbedret (%)")}, "range": [0, 100]},
+            annotations=_unit_labels(shown, y=y, positions=positions, x_range=(0, xs[-1]), y_range=(0, 100)),
         ),
     }
 
@@ -146,18 +212,10 @@ def funnel_mean(comparison: Comparison) -> dict[str, Any] | None:
     l998 = [statistics.funnel_limits_mean(overall.mean_change, sd, n, level=0.998, tau2=tau2) for n in xs]
     data = _limit_traces(xs, [a for a, _b in l95], [b for _a, b in l95], [a for a, _b in l998], [b for _a, b in l998])
     data.append(_centre_line(xs, round(overall.mean_change, 1), _("Samlet gennemsnit")))
+    y = [round(f.mean_change, 1) for f in shown]
+    positions = [_position(f.mean_change, f.mean_funnel95) for f in shown]
     data.append(
-        {
-            "type": "scatter",
-            "mode": "markers+text",
-            "name": _("Enheder"),
-            "x": [f.paired for f in shown],
-            "y": [round(f.mean_change, 2) for f in shown],
-            "text": [f.name for f in shown],
-            "textposition": "top center",
-            "marker": {"size": 12, "color": SECOND},
-            "hovertemplate": "%{text}: %{y:.1f} (n=%{x})<extra></extra>",
-        }
+        _unit_markers(shown, y=y, positions=positions, hovertemplate="%{customdata}: %{y:.1f} (n=%{x})<extra></extra>")
     )
     return {
         "data": data,
@@ -165,6 +223,13 @@ def funnel_mean(comparison: Comparison) -> dict[str, Any] | None:
             height=420,
             xaxis={"title": {"text": _("Borgere med første og opfølgende måling (n)")}, "rangemode": "tozero"},
             yaxis={"title": {"text": _("Gennemsnitlig ændring")}},
+            annotations=_unit_labels(
+                shown,
+                y=y,
+                positions=positions,
+                x_range=(0, xs[-1]),
+                y_range=(min([a for a, _b in l998] + y), max([b for _a, b in l998] + y)),
+            ),
         ),
     }
 

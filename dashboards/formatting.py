@@ -6,6 +6,7 @@ same thing in the same way.
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
@@ -39,13 +40,49 @@ def share(s) -> str:
     return _("%(pct)s (%(k)s af %(n)s)") % {"pct": pct(s.value), "k": s.k, "n": s.n}
 
 
-def interval(low: float | None, high: float | None, digits: int = 1, *, percent: bool = False) -> str:
-    """'6,7 til 21,2' (or '38 % til 71 %'); '–' when there is no interval."""
+def interval_gap(low: float | None, high: float | None, *, n: int | None = None) -> str:
+    """Why there is no interval to show, or '' when there is one.
+
+    An interval needs at least 2 values (n < 2: undefined), and one of zero width (all values equal, SD 0) would
+    claim a certainty a few identical values cannot give; both are shown as '–' with this reason.
+    """
+    if n is not None and n < 2:
+        return _("kræver mindst 2 målinger")
+    if low is not None and high is not None and math.isclose(float(low), float(high), rel_tol=0, abs_tol=1e-12):
+        return _("ingen spredning: alle værdier er ens")
+    return ""
+
+
+def interval(
+    low: float | None,
+    high: float | None,
+    digits: int = 1,
+    *,
+    percent: bool = False,
+    n: int | None = None,
+    parenthesised: bool = False,
+) -> str:
+    """'6,7 til 21,2' (or '38 % til 71 %'); '–' when there is no interval, with the reason where it is known:
+    '– (ingen spredning: alle værdier er ens)'. ``parenthesised`` wraps the result for use after a figure:
+    '(6,7 til 21,2)' or '(–, ingen spredning: alle værdier er ens)'.
+    """
+    gap = interval_gap(low, high, n=n)
+    if gap:
+        return f"({DASH}, {gap})" if parenthesised else f"{DASH} ({gap})"
     if low is None or high is None:
-        return DASH
+        return f"({DASH})" if parenthesised else DASH
     if percent:
-        return _("%(low)s til %(high)s") % {"low": pct(low), "high": pct(high)}
-    return _("%(low)s til %(high)s") % {"low": num(low, digits), "high": num(high, digits)}
+        text = _("%(low)s til %(high)s") % {"low": pct(low), "high": pct(high)}
+    else:
+        text = _("%(low)s til %(high)s") % {"low": num(low, digits), "high": num(high, digits)}
+    return f"({text})" if parenthesised else text
+
+
+def mean_interval(m, digits: int = 1) -> str:
+    """The t interval of a Mean: '6,7 til 21,2', or '–' with the reason (fewer than 2 values, no spread)."""
+    if m is None or not m.n:
+        return DASH
+    return interval(m.low, m.high, digits, n=m.n)
 
 
 def share_interval(s) -> str:

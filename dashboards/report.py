@@ -82,7 +82,12 @@ def effect_summary(d: UnitDashboard) -> list[str]:
                 "et skævt billede."
             )
         out.append(text)
-        if paired >= 2:
+        if paired >= 2 and fmt.interval_gap(d.mean_change.low, d.mean_change.high):
+            text = _(
+                "Deres %(name)s-score har alle ændret sig %(mean)s point fra første til seneste måling; uden "
+                "spredning giver et konfidensinterval ingen mening."
+            ) % {"name": name, "mean": fmt.num(d.mean_change.mean, signed=True)}
+        elif paired >= 2:
             text = _(
                 "Deres %(name)s-score har i gennemsnit ændret sig %(mean)s point fra første til seneste måling "
                 "(95-procents konfidensinterval %(low)s til %(high)s)."

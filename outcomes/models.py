@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -455,6 +456,24 @@ class TrajectorySummary(models.Model):
         if self.method == self.Method.RCI:
             return str(RCI_LABELS[self.category])
         return str(MID_LABELS.get(self.category, self.get_category_display()))
+
+    @property
+    def meaningful_change_label(self) -> str:
+        """Where the RCI judged the category: whether the change reaches the MID, called "meaningful change".
+
+        The MID is never called reliable; it is shown beside the RCI category as a second, separate reading.
+        Empty when the RCI did not judge the category or the instrument has no MID.
+        """
+        mid = self.instrument.mid
+        if self.method != self.Method.RCI or not mid or self.change is None:
+            return ""
+        better = self.change if self.instrument.higher_is_better else -self.change
+        words = {"mid": number_format(mid, decimal_pos=0 if float(mid).is_integer() else 1)}
+        if better >= mid:
+            return str(_("Meningsfuld forbedring (mindst %(mid)s point)") % words)
+        if -better >= mid:
+            return str(_("Meningsfuld forværring (mindst %(mid)s point)") % words)
+        return str(_("Under den meningsfulde ændring (%(mid)s point)") % words)
 
 
 RCI_LABELS = {

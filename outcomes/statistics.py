@@ -15,7 +15,10 @@ Sources (see each function's docstring for the formula it implements):
 - Spiegelhalter DJ (2005). Funnel plots for comparing institutional performance. Stat Med 24:1185-1202,
   doi:10.1002/sim.1970. Spiegelhalter DJ, Sherlaw-Johnson C, et al (2012). Statistical methods for
   healthcare regulation: rating, screening and surveillance. J R Stat Soc A 175:1-47,
-  doi:10.1111/j.1467-985X.2011.01010.x. DerSimonian R, Laird N (1986), doi:10.1016/0197-2456(86)90046-2.
+  doi:10.1111/j.1467-985X.2011.01010.x. Spiegelhalter DJ (2005). Handling over-dispersion of performance
+  indicators. Qual Saf Health Care 14:347-351, doi:10.1136/qshc.2005.013755. DerSimonian R, Laird N (1986),
+  doi:10.1016/0197-2456(86)90046-2; its worked example: Viechtbauer W (2010), J Stat Softw 36(3),
+  doi:10.18637/jss.v036.i03 (the BCG trials, tau² = 0.3088).
   Reference implementation read: R package FunnelPlotR (nhs-r-community), files R/calculate_limits.R and
   R/od_adjustment.R.
 - Small-number suppression: Danmarks Statistik's rule (no figure about fewer than k >= 3 persons); the
@@ -419,6 +422,44 @@ def funnel_limits_ratio(expected: float, *, level: float) -> tuple[float, float]
     return float(stats.chi2.ppf(p, 2 * e)) / (2 * e), float(stats.chi2.ppf(1 - p, 2 * e + 2)) / (2 * e)
 
 
+def _dl_tau2(q: float, weights: np.ndarray) -> float:
+    """DerSimonian & Laird (1986) moment estimator from Cochran's Q and the inverse-variance weights w.
+
+    τ² = max(0, (Q − (k − 1)) / (Σw − Σw²/Σw)), k the number of units (or studies).
+    """
+    k = weights.size
+    return max(0.0, (q - (k - 1)) / float(weights.sum() - np.sum(weights * weights) / weights.sum()))
+
+
+def dersimonian_laird(estimates: Iterable[float], variances: Iterable[float]) -> float:
+    """Between-unit variance τ² by DerSimonian & Laird (1986), doi:10.1016/0197-2456(86)90046-2.
+
+    w = 1/v; θ̂ = Σwy/Σw (the fixed-effect estimate); Q = Σw(y − θ̂)²; τ² = max(0, (Q − (k − 1))/(Σw − Σw²/Σw)).
+    Worked example: the BCG vaccine trials (Colditz et al 1994, JAMA 271:698-702; R dataset
+    ``metadat::dat.bcg``), log risk ratios → τ² = 0.3088, Q = 152.2330 (Viechtbauer 2010, J Stat Softw
+    36(3), doi:10.18637/jss.v036.i03; checked against metafor's test file
+    tests/testthat/test_misc_metan_vs_rma.uni_with_dat.bcg.r, which compares rma(method="DL") with Stata's
+    metan). τ² is in the squared units of the estimates.
+    """
+    y = _array(estimates, "estimates", 2)
+    v = _array(variances, "variances", 2)
+    if y.size != v.size:
+        raise ValueError(f"estimates and variances must have the same length, got {y.size} and {v.size}")
+    if np.any(v <= 0):
+        raise ValueError("every variance must be greater than 0")
+    w = 1 / v
+    centre = float(np.sum(w * y) / w.sum())
+    return _dl_tau2(float(np.sum(w * (y - centre) ** 2)), w)
+
+
+def _winsorised(z_raw: np.ndarray, winsorise: float) -> np.ndarray:
+    winsorise = _num(winsorise, "winsorise")
+    if not 0 <= winsorise < 0.5:
+        raise ValueError(f"winsorise must be in [0, 0.5), got {winsorise}")
+    low, high = np.quantile(z_raw, [winsorise, 1 - winsorise])
+    return np.clip(z_raw, low, high)
+
+
 def overdispersion(
     numerators: Iterable[float],
     denominators: Iterable[float],
@@ -430,29 +471,53 @@ def overdispersion(
 
     z-scores on the arcsine-square-root scale, z = (asin√y − asin√θ0)/(1/(2√n)), as FunnelPlotR does;
     winsorised at the ``winsorise`` and 1 − ``winsorise`` quantiles (R's default quantile, type 7);
-    φ = Σz²/I; DerSimonian-Laird τ² = max(0, (I·φ − (I − 1))/(Σw − Σw²/Σw)), w = 1/s² = 4n, on the
-    arcsine scale. Returns "phi", "tau2", "z" (winsorised), "z_raw", "target" (θ0, default Σnum/Σden).
+    φ = Σz²/I; τ² by DerSimonian-Laird with Q = I·φ (Spiegelhalter 2005, QSHC 14:347-351, appendix):
+    τ² = max(0, (I·φ − (I − 1))/(Σw − Σw²/Σw)), w = 1/s² = 4n, on the arcsine scale. Returns "phi",
+    "tau2", "z" (winsorised), "z_raw", "target" (θ0, default Σnum/Σden).
     """
     num, den = _array(numerators, "numerators", 2), _array(denominators, "denominators", 2)
     if num.size != den.size:
         raise ValueError(f"numerators and denominators must have the same length, got {num.size} and {den.size}")
     if np.any(den <= 0) or np.any(num < 0) or np.any(num > den):
         raise ValueError("need 0 <= numerator <= denominator and denominator > 0 for every unit")
-    winsorise = _num(winsorise, "winsorise")
-    if not 0 <= winsorise < 0.5:
-        raise ValueError(f"winsorise must be in [0, 0.5), got {winsorise}")
     theta = float(num.sum() / den.sum()) if target is None else _num(target, "target")
     if not 0 <= theta <= 1:
         raise ValueError(f"target must be a proportion in [0, 1], got {theta}")
     s = 1 / (2 * np.sqrt(den))
     z_raw = (np.arcsin(np.sqrt(num / den)) - math.asin(math.sqrt(theta))) / s
-    low, high = np.quantile(z_raw, [winsorise, 1 - winsorise])
-    z = np.clip(z_raw, low, high)
-    units = z.size
-    phi = float(np.sum(z * z)) / units
-    w = 1 / s**2
-    tau2 = max(0.0, (units * phi - (units - 1)) / float(w.sum() - np.sum(w * w) / w.sum()))
-    return {"phi": phi, "tau2": tau2, "z": z, "z_raw": z_raw, "target": theta}
+    z = _winsorised(z_raw, winsorise)
+    phi = float(np.sum(z * z)) / z.size
+    return {"phi": phi, "tau2": _dl_tau2(z.size * phi, 1 / s**2), "z": z, "z_raw": z_raw, "target": theta}
+
+
+def overdispersion_means(
+    means: Iterable[float],
+    ns: Iterable[float],
+    *,
+    target: float,
+    sd: float,
+    winsorise: float = 0.1,
+) -> dict[str, object]:
+    """Over-dispersion of unit means around θ0 (Spiegelhalter 2005, Qual Saf Health Care 14:347-351).
+
+    z = (y − θ0)/(σ/√n), winsorised at the ``winsorise`` and 1 − ``winsorise`` quantiles (R type 7);
+    φ = Σz²/I; τ² by DerSimonian-Laird with Q = I·φ and w = n/σ²:
+    τ² = max(0, (I·φ − (I − 1))/(Σw − Σw²/Σw)), in the squared units of the indicator, ready for
+    ``funnel_limits_mean(..., tau2=)``; φ for ``funnel_limits_mean(..., phi=)``. ``n`` need not be whole
+    (an effective sample size). With ``winsorise=0`` and θ0 the inverse-variance mean, τ² is exactly
+    ``dersimonian_laird(means, σ²/n)``. Returns "phi", "tau2", "z" (winsorised), "z_raw", "target".
+    """
+    y, n = _array(means, "means", 2), _array(ns, "ns", 2)
+    if y.size != n.size:
+        raise ValueError(f"means and ns must have the same length, got {y.size} and {n.size}")
+    if np.any(n <= 0):
+        raise ValueError("every n must be greater than 0")
+    theta, sigma = _num(target, "target"), _positive(sd, "sd")
+    s = sigma / np.sqrt(n)
+    z_raw = (y - theta) / s
+    z = _winsorised(z_raw, winsorise)
+    phi = float(np.sum(z * z)) / z.size
+    return {"phi": phi, "tau2": _dl_tau2(z.size * phi, 1 / s**2), "z": z, "z_raw": z_raw, "target": theta}
 
 
 # --------------------------------------------------------------------------- small-number suppression

@@ -1,4 +1,5 @@
-"""Writes of publications: create (with the frozen snapshot), approve, publish, unpublish — each step logged."""
+"""Writes of publications: create (with the frozen snapshot), approve (four eyes), publish, unpublish, discard a
+draft — each step logged."""
 
 from __future__ import annotations
 
@@ -34,8 +35,13 @@ def _log(*, publication: Publication, user, action: str, audit_action: str) -> N
     )
 
 
+# Danish letters that slugify() would drop (æ, ø have no ASCII decomposition) or flatten (å → a), written as
+# Danes write them without the letters: ae, oe, aa.
+DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
 def _slug(title: str, start: datetime.date, end: datetime.date) -> str:
-    base = slugify(f"{title} {start:%Y%m%d}-{end:%Y%m%d}")[:100] or "effekter"
+    base = slugify(f"{title.translate(DANISH_LETTERS)} {start:%Y%m%d}-{end:%Y%m%d}")[:100] or "effekter"
     return f"{base}-{get_random_string(6, 'abcdefghijkmnpqrstuvwxyz23456789')}"
 
 
@@ -79,12 +85,29 @@ def publication_create(
     return publication
 
 
-def _transition(*, publication: Publication, user, allowed_from: set[str], to: str, action: str, message: str):
+def _transition(
+    *,
+    publication: Publication,
+    user,
+    allowed_from: set[str],
+    to: str,
+    action: str,
+    message: str,
+    four_eyes: bool = False,
+):
     with transaction.atomic():
         publication = Publication.objects.select_for_update().get(pk=publication.pk)
         _require_director(user, publication.scope_unit_id)
         if publication.status not in allowed_from:
             raise ValidationError(message)
+        if four_eyes and publication.created_by_id == user.pk:
+            raise ValidationError(
+                _(
+                    "Du har selv oprettet denne offentliggørelse og kan derfor ikke godkende den. "
+                    "En anden direktør eller chef med adgang til området skal godkende tallene (fire øjne)."
+                ),
+                code="four_eyes",
+            )
         publication.status = to
         if to == Status.PUBLISHED:
             publication.published_at = timezone.now()
@@ -95,7 +118,11 @@ def _transition(*, publication: Publication, user, allowed_from: set[str], to: s
 
 
 def publication_approve(*, publication: Publication, user) -> Publication:
-    """Draft → approved, by a director whose scope covers the publication's area."""
+    """Draft → approved, by a director whose scope covers the publication's area and who did not create it.
+
+    Four eyes: the one who created a publication cannot approve it, so no single person can both choose the
+    figures (their period and area) and release them.
+    """
     return _transition(
         publication=publication,
         user=user,
@@ -103,7 +130,33 @@ def publication_approve(*, publication: Publication, user) -> Publication:
         to=Status.APPROVED,
         action=PublicationEvent.Action.APPROVED,
         message=_("Kun en kladde kan godkendes."),
+        four_eyes=True,
     )
+
+
+@transaction.atomic
+def publication_discard(*, publication: Publication, user) -> None:
+    """Delete a draft (with its frozen figures and review steps); only a draft, never an approved or public one.
+
+    The audit log keeps that it was discarded, by whom, and its title and period.
+    """
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    _require_director(user, publication.scope_unit_id)
+    if publication.status != Status.DRAFT:
+        raise ValidationError(_("Kun en kladde kan kasseres."), code="not_draft")
+    tracker_services.audit_log(
+        user=user,
+        action=AuditEntry.Action.DELETE,
+        obj=publication,
+        purpose="offentliggørelse",
+        detail={
+            "step": "discarded",
+            "title": publication.title,
+            "scope_unit": publication.scope_unit_id,
+            "period": [publication.period_start.isoformat(), publication.period_end.isoformat()],
+        },
+    )
+    publication.delete()
 
 
 def publication_publish(*, publication: Publication, user) -> Publication:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("publikationer/ny/", views.PublicationCreateView.as_view(), name="publication_create"),
     path("publikationer/<int:pk>/", views.PublicationDetailView.as_view(), name="publication_detail"),
     path("publikationer/<int:pk>/godkend/", views.PublicationApproveView.as_view(), name="publication_approve"),
+    path("publikationer/<int:pk>/kasser/", views.PublicationDiscardView.as_view(), name="publication_discard"),
     path("publikationer/<int:pk>/offentliggoer/", views.PublicationPublishView.as_view(), name="publication_publish"),
     path(
         "publikationer/<int:pk>/traek-tilbage/", views.PublicationUnpublishView.as_view(), name="publication_unpublish"

@@ -63,7 +63,11 @@ class PublicationDetailView(RoleRequiredMixin, View):
 
     def get(self, request, pk: int):
         publication = selectors.publication_get(user=request.user, pk=pk)
-        context = {"publication": publication, "events": publication.events.select_related("user")}
+        context = {
+            "publication": publication,
+            "events": publication.events.select_related("user"),
+            "own_draft": publication.created_by_id == request.user.pk,
+        }
         context.update(public_context(publication))
         return render(request, "publications/publication_detail.html", context)
 
@@ -96,6 +100,22 @@ class PublicationApproveView(_StepView):
 
     def done_message(self) -> str:
         return _("Tallene er godkendt.")
+
+
+class PublicationDiscardView(RoleRequiredMixin, View):
+    """Discard a draft (POST only); anything but a draft is refused with a message and kept."""
+
+    role = "director"
+
+    def post(self, request, pk: int):
+        publication = selectors.publication_get(user=request.user, pk=pk)
+        try:
+            services.publication_discard(publication=publication, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(publication)
+        messages.success(request, _("Kladden „%(title)s“ er kasseret.") % {"title": publication.title})
+        return redirect("publications:publication_list")
 
 
 class PublicationPublishView(_StepView):

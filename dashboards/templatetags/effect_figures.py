@@ -1,7 +1,7 @@
 """Template filters that write the dashboard's figures (see ``dashboards.formatting``).
 
 {% load effect_figures %} then ``{{ d.coverage|share }}``, ``{{ d.mean_change|mean_n }}``,
-``{{ value|num:1 }}``, ``{{ value|signed:1 }}``, ``{{ share|share_ci }}``, ``{{ m|mean_ci }}``.
+``{{ value|num:1 }}``, ``{{ value|signed:1 }}``, ``{{ share|share_ci }}``, ``{{ m|mean_ci }}``, ``{{ pair|ci_pair }}``.
 """
 
 from __future__ import annotations
@@ -45,4 +45,12 @@ def mean_n(value, digits=1):
 
 @register.filter
 def mean_ci(value, digits=1):
-    return formatting.interval(value.low, value.high, int(digits)) if value is not None else formatting.DASH
+    """A Mean's t interval, or '–' with the reason when it is undefined (n < 2) or of zero width."""
+    return formatting.mean_interval(value, int(digits))
+
+
+@register.filter
+def ci_pair(value, digits=1):
+    """A (low, high) pair after a figure: '(6,7 til 21,2)', or '(–, reason)' when it is missing or of zero width."""
+    low, high = value if value else (None, None)
+    return formatting.interval(low, high, int(digits), parenthesised=True)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from figures import disclosure
 from figures.comparison import count_table, unit_comparison
 from figures.periods import LAST_12_MONTHS, resolve_period
 from outcomes import services as outcome_services
@@ -23,10 +24,11 @@ def days_ago(n: int) -> datetime.date:
 
 
 def measured_citizens(unit, user, n: int, prefix: str) -> None:
-    """n citizens in the unit, each with a WHO-5 baseline and a follow-up (improving by 20 points)."""
+    """n citizens in the unit, each with a WHO-5 baseline and a follow-up (improving by 40 points: beyond both the
+    MID and the reliable-change threshold of 20.2 points)."""
     for i in range(n):
         course = factories.CourseFactory(unit=unit, citizen=factories.CitizenFactory(name=f"{prefix} {i}"))
-        for days, value in ((150, 1), (10, 2)):
+        for days, value in ((150, 1), (10, 3)):
             outcome_services.measurement_record(
                 course=course,
                 instrument=factories.who5(),
@@ -150,3 +152,25 @@ def test_comparison_parameters_are_validated(sec_world):
 def test_leaders_and_caseworkers_get_no_comparison(sec_world):
     for who in ("alice", "lena", "bob"):
         assert token_client(getattr(sec_world, who)).get(reverse("api:comparison")).status_code == 403
+
+
+def test_zero_width_intervals_are_null_in_the_api_and_a_dash_with_the_reason_on_the_pages(client, measured):
+    # Every citizen in unit A improved by exactly 40 points: SD 0, so the t interval has zero width.
+    unit = token_client(measured.lena).get(reverse("api:unit_figures")).json()
+    assert unit["mean_change"]["n"] == 6 and unit["mean_change"]["mean"] == pytest.approx(40)
+    assert unit["mean_change"]["low"] is None and unit["mean_change"]["high"] is None
+    comparison = token_client(measured.charlie).get(reverse("api:comparison")).json()
+    a = {r["key"]: r for r in comparison["rows"]}[measured.unit_a.pk]
+    # The director's figure is the published one: within the perturbation's bound of 40, with an interval from
+    # the shown rows' pooled SD (never a zero-width one).
+    assert abs(a["mean_change"] - 40) <= disclosure.amplitude(6, 4.0) / 6 + 0.05
+    assert a["change_ci"] is None or a["change_ci"][0] < a["change_ci"][1]
+    client.force_login(measured.lena)
+    leader = client.get(reverse("dashboards:unit_dashboard")).content.decode()
+    assert "95 %-KI – (ingen spredning: alle værdier er ens); n = 6" in leader
+    assert "40,0 til 40,0" not in leader
+    report = client.get(reverse("dashboards:unit_report")).content.decode()
+    assert "har alle ændret sig +40,0 point" in report and "40,0 til 40,0" not in report
+    client.force_login(measured.charlie)
+    director = client.get(reverse("dashboards:director_home")).content.decode()
+    assert "40,0 til 40,0" not in director and "40,0 – 40,0" not in director

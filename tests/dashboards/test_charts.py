@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime
 import inspect
 import json
+from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import pytest
 from django.utils import timezone, translation
 
-from dashboards import charts
+from dashboards import charts, comparison_charts
 from outcomes import selectors as outcome_selectors
 from outcomes import services as outcome_services
 from outcomes.models import Instrument
@@ -187,3 +188,153 @@ def test_unit_dashboard_charts_on_the_hand_built_unit(world):
 def test_unit_dashboard_charts_when_empty(world):
     specs = charts.unit_dashboard_charts(dashboard_for(world.lena))
     assert all(spec is None for spec in specs.values())
+
+
+# --------------------------------------------------------------------------- layouts that read at a glance
+def test_quarterly_trend_has_two_panels_and_no_overlaid_axis():
+    """The share improved has a panel of its own under the score: no second y-axis on top of the first."""
+    spec = charts.quarterly_trend(
+        labels=["1. kvt. 2026", "2. kvt. 2026"],
+        means=[42.0, 51.5],
+        counts=[10, 12],
+        improved=[0.3, 0.5],
+        followed=[6, 10],
+        score_name="WHO-5",
+        score_min=0,
+        score_max=100,
+        cutoff=50,
+        improved_name="Andel forbedret",
+    )
+    fig = valid(spec)
+    layout = spec["layout"]
+    axes = {k: v for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))}
+    assert not any("overlaying" in axis for axis in axes.values())
+    assert all(axis.get("side", "left") == "left" for k, axis in axes.items() if k.startswith("yaxis"))
+    upper, lower = layout["yaxis"]["domain"], layout["yaxis2"]["domain"]
+    assert lower[1] < upper[0]  # the panels do not overlap
+    assert (fig.data[0].xaxis or "x", fig.data[0].yaxis or "y") == ("x", "y")  # the defaults
+    assert (fig.data[1].xaxis, fig.data[1].yaxis) == ("x2", "y2")
+    assert layout["xaxis2"]["matches"] == "x"  # the same quarters in both panels
+    assert list(layout["yaxis2"]["range"]) == [0, 100]
+    # The cut-off belongs to the score panel.
+    assert layout["shapes"][0]["yref"] == "y"
+    # Each panel is titled above it (the titles are the trace names).
+    titles = {a["text"] for a in layout["annotations"] if a.get("yref") == "paper"}
+    assert titles == {fig.data[0].name, "Andel forbedret"}
+
+
+def test_quarterly_trend_without_a_share_has_one_panel():
+    spec = charts.quarterly_trend(
+        labels=["1. kvt. 2026"],
+        means=[42.0],
+        counts=[10],
+        improved=[None],
+        followed=[0],
+        score_name="GAS",
+        score_min=20,
+        score_max=80,
+    )
+    valid(spec)
+    assert "yaxis2" not in spec["layout"] and "xaxis2" not in spec["layout"]
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_a_timeline_with_one_measurement_date_shows_weeks_around_it(count):
+    spec = charts.timeline(name="WHO-5", points=[(TODAY, 48.0)] * count, score_min=0, score_max=100, cutoff=50)
+    fig = valid(spec)
+    low, high = (datetime.date.fromisoformat(v) for v in spec["layout"]["xaxis"]["range"])
+    assert (low, high) == (TODAY - datetime.timedelta(weeks=3), TODAY + datetime.timedelta(weeks=3))
+    assert fig.layout.xaxis.type == "date"
+
+
+def test_a_timeline_with_several_dates_keeps_plotlys_range():
+    spec = charts.timeline(
+        name="WHO-5", points=[(TODAY - datetime.timedelta(days=90), 40.0), (TODAY, 48.0)], score_min=0, score_max=100
+    )
+    assert "range" not in spec["layout"]["xaxis"]
+
+
+@pytest.mark.parametrize("count", [3, 6, 8, 12])
+def test_radar_scale_stands_between_two_domains_and_clear_of_the_legend(count):
+    labels = [f"Område {i}" for i in range(count)]
+    spec = charts.radar(labels=labels, first=[3] * count, latest=[6] * count, first_label="a", latest_label="b")
+    valid(spec)
+    polar = spec["layout"]["polar"]
+    rotation, step = polar["angularaxis"]["rotation"], 360 / count
+    assert polar["angularaxis"]["direction"] == "clockwise"
+    spokes = [(rotation - i * step) % 360 for i in range(count)]
+    angle = polar["radialaxis"]["angle"] % 360
+    nearest = min(min(abs(angle - s), 360 - abs(angle - s)) for s in spokes)
+    assert nearest == pytest.approx(step / 2)  # halfway between two domains' spokes and labels
+    assert polar["radialaxis"]["tickangle"] == polar["radialaxis"]["angle"]
+    # Room above the polar area for the top domain's label, under the legend (which lies above the plot).
+    assert polar["domain"]["y"][1] < 0.9
+    assert spec["layout"]["legend"]["y"] >= 1
+
+
+def _row(name, n, share, position, mean, mean_limits=(3.0, 9.0)):
+    return SimpleNamespace(
+        name=name,
+        paired=n,
+        improved=round(share * n),
+        improved_share=share,
+        position=position,
+        mean_change=mean,
+        mean_funnel95=mean_limits,
+    )
+
+
+def _comparison(rows):
+    paired, improved = sum(r.paired for r in rows), sum(r.improved for r in rows)
+    overall = SimpleNamespace(paired=paired, improved=improved, improved_share=improved / paired, mean_change=6.0)
+    return SimpleNamespace(
+        rows=rows, overall=overall, phi=None, tau2=None, mean_tau2=None, overdispersion="none", pooled_sd=15.0
+    )
+
+
+def test_funnels_label_only_the_flagged_units_without_overlap():
+    rows = [
+        _row("Midt 1", 30, 0.50, "within", 6.0),
+        _row("Midt 2", 31, 0.52, "within", 5.0),
+        _row("Over A", 45, 0.80, "above", 12.0),
+        _row("Over B", 46, 0.81, "above", 12.5),  # next to Over A: its label must stand elsewhere
+        _row("Under", 50, 0.20, "below", 1.0),
+    ]
+    comparison = _comparison(rows)
+    share, mean = comparison_charts.funnel_share(comparison), comparison_charts.funnel_mean(comparison)
+    for spec in (share, mean):
+        fig = valid(spec)
+        units = fig.data[-1]
+        assert units.mode == "markers"  # no text on the markers themselves
+        assert list(units.customdata) == [r.name for r in rows]  # every unit is named in its hover text
+        assert "%{customdata}" in units.hovertemplate
+    labels = {a["text"]: a for a in share["layout"]["annotations"]}
+    assert set(labels) == {"Over A", "Over B", "Under"}
+    assert labels["Over A"]["ay"] < 0 and labels["Under"]["ay"] > 0  # above the point / below it
+    assert labels["Over A"]["ay"] != labels["Over B"]["ay"]  # stacked, not on top of each other
+    symbols = list(share["data"][-1]["marker"]["symbol"])
+    assert symbols == ["circle", "circle", "triangle-up", "triangle-up", "triangle-down"]
+    # The mean funnel flags by the unit's own 95% limits (3 to 9 here).
+    assert {a["text"] for a in mean["layout"]["annotations"]} == {"Over A", "Over B", "Under"}
+
+
+def test_funnel_without_flagged_units_has_no_labels():
+    comparison = _comparison([_row("A", 30, 0.5, "within", 6.0), _row("B", 40, 0.45, "within", 7.0)])
+    assert comparison_charts.funnel_share(comparison)["layout"]["annotations"] == []
+    assert comparison_charts.funnel_mean(comparison)["layout"]["annotations"] == []
+
+
+@pytest.mark.django_db
+def test_comparison_charts_on_real_data(world):
+    from figures.comparison import unit_comparison
+    from figures.periods import LAST_12_MONTHS, resolve_period
+    from tests.dashboards.test_comparison import hand_built
+
+    hand_built(world)
+    period = resolve_period(LAST_12_MONTHS, today=timezone.localdate())
+    c = unit_comparison(user=world.charlie, instrument=factories.who5(), period=period)
+    for spec in (comparison_charts.funnel_share(c), comparison_charts.funnel_mean(c), comparison_charts.forest(c)):
+        if spec is not None:
+            valid(spec)
+    for item in comparison_charts.trends(c):
+        valid(item["spec"])

@@ -19,6 +19,7 @@ from figures import disclosure
 from figures.comparison import count_table, unit_comparison
 from figures.periods import LAST_12_MONTHS, resolve_period
 from outcomes import services as outcome_services
+from outcomes import statistics
 from outcomes.models import Instrument, Measurement
 from tests import factories
 from tracker import demo_data
@@ -49,7 +50,8 @@ def hand_built(world, sizes=(8, 6, 3)):
     units = [world.unit_a, world.unit_b, factories.UnitFactory(name="Lille enhed", code="c", parent=world.department)]
     plans = {
         0: [(1, 3)] * 5 + [(2, 2)] * 2 + [(3, 1)] * 1,  # 5 improved (+40), 2 unchanged, 1 deteriorated
-        1: [(2, 3)] * 3 + [(2, 2)] * 3,  # 3 improved (+20), 3 unchanged
+        # +20 is below the fixture WHO-5's reliable-change threshold (1.96·√2·19.5·√(1 − 0.86) = 20.2): unchanged.
+        1: [(2, 3)] * 3 + [(2, 2)] * 3,  # 6 unchanged (3 of them +20)
         2: [(1, 4)] * 3,  # only 3 citizens: suppressed at k = 5
     }
     for i, unit in enumerate(units):
@@ -81,14 +83,15 @@ def test_figures_match_independent_computation(world):
     assert a.change_ci == pytest.approx((changes_a.mean() - t * sem, changes_a.mean() + t * sem))
     wilson = stats.binomtest(5, 8).proportion_ci(confidence_level=0.95, method="wilson")
     assert a.improved_ci == pytest.approx((wilson.low, wilson.high))
-    # Exact binomial funnel limits around the overall share (5 + 3 + 3 = 11 of 17).
-    assert c.overall.paired == 17 and c.overall.improved == 11
-    target = 11 / 17
+    # Exact binomial funnel limits around the overall share (5 + 0 + 3 = 8 of 17: B's +20 are not reliable).
+    assert c.overall.paired == 17 and c.overall.improved == 8
+    target = 8 / 17
     lo_p = stats.binom.ppf(0.025, 8, target)
     assert a.funnel95[0] <= lo_p / 8 + 1e-9 or a.funnel95[0] == pytest.approx(lo_p / 8, abs=1 / 8)
     assert a.funnel95[0] < target < a.funnel95[1]
-    # Unit B.
-    assert (b.active, b.paired, b.improved) == (7, 6, 3)
+    # Unit B: three changes of +20 points are not reliable.
+    assert 20 < statistics.reliable_change_threshold(sd=19.5, reliability=0.86) < 20.3
+    assert (b.active, b.paired, b.improved, b.unchanged) == (7, 6, 0, 6)
     assert (small.active, small.paired) == (3, 3)
 
 

@@ -107,7 +107,10 @@ def dashboard_for(user, **query) -> selectors.UnitDashboard:
 
 # --- The hand-built unit ---------------------------------------------------------------------------------
 #
-# Unit A (led by lena). T = today. Period: the last 12 months. WHO-5 scores (MID 10, cut-off 50):
+# Unit A (led by lena). T = today. Period: the last 12 months. WHO-5 scores (MID 10, cut-off 50). The scenario
+# checks the MID path, so ``build_unit`` clears WHO-5's reliability and reference SD as an administrator may (an
+# instrument without a published reliability is classified by its MID); with the published values in the fixture
+# none of these changes is reliable (threshold 20.2 points), see test_published_who5_parameters_use_the_rci.
 #   c1 Anna   start T-200           T-190: 40 → T-10: 60   (+20 improved)      life domains, 2 goals, 2 collabs
 #   c2        start T-200           T-180: 48 → T-20: 52   (+4 unchanged)      life domains, 1 goal, 1 collab
 #   c3        start T-200           T-170: 60 → T-30: 44   (−16 deteriorated)  staff-rated; 1 goal (no review)
@@ -147,8 +150,14 @@ def unit(world):
     return build_unit(world)
 
 
-def build_unit(world) -> SimpleNamespace:
-    """Record the hand-built unit's data through the services; returns the world and the courses."""
+def build_unit(world, *, published_who5: bool = False) -> SimpleNamespace:
+    """Record the hand-built unit's data through the services; returns the world and the courses.
+
+    Unless ``published_who5``, WHO-5 is stripped of its reliability and reference SD first, so the figures are
+    classified by the MID (the scenario above).
+    """
+    if not published_who5:
+        Instrument.objects.filter(code="who5").update(reliability=None, reference_sd=None)
     moved = EndReason.objects.get(code="moved")
     sel82b = LegalBasis.objects.get(code="sel-82b")
     courses = {"c1": world.course_a}
@@ -316,6 +325,26 @@ def test_reliable_change_with_a_cut_off_gives_five_categories(unit):
     got = {c.code: c.share.k for c in d.categories}
     assert got == {"recovered": 1, "improved": 1, "unchanged": 1, "deteriorated": 1, "harmed": 1}
     assert d.categories[0].label == "Pålideligt forbedret og krydset den kliniske grænse"
+
+
+def test_published_who5_parameters_use_the_rci(client, world):
+    """The fixture's WHO-5 (α 0.86, reference SD 19.5) is judged by the RCI; the MID is shown beside it as
+    meaningful change. On the hand-built data no change exceeds 1.96·√2·19.5·√0.14 = 20.2 points."""
+    build_unit(world, published_who5=True)
+    who5 = Instrument.objects.get(code="who5")
+    assert (who5.reliability, who5.reference_sd, who5.mid) == (0.86, 19.5, 10.0)
+    d = dashboard_for(world.lena)
+    assert d.method == "rci"
+    assert d.threshold == pytest.approx(1.96 * math.sqrt(2) * 19.5 * math.sqrt(1 - 0.86))
+    assert 20 < d.threshold < 20.3
+    got = {c.code: c.share.k for c in d.categories}
+    # +20, +4, −16, +12, +20: each within the threshold, so none is a reliable change.
+    assert got == {"recovered": 0, "improved": 0, "unchanged": 5, "deteriorated": 0, "harmed": 0}
+    client.force_login(world.lena)
+    html = client.get(reverse("dashboards:unit_dashboard")).content.decode()
+    assert "Reliable Change Index" in html
+    assert "Den meningsfulde ændring (mindste vigtige ændring, MID) er 10 point" in html
+    assert "Forbedret ≥ MID" not in html
 
 
 def test_rci_wording_on_the_page(client, unit):

@@ -21,6 +21,7 @@ from outcomes.statistics import (
     clinical_cutoff,
     cohens_d_av,
     cohens_d_z,
+    dersimonian_laird,
     effect_size_pre_post,
     funnel_limits_mean,
     funnel_limits_proportion,
@@ -28,6 +29,7 @@ from outcomes.statistics import (
     gas_t_score,
     mean_change_ci,
     overdispersion,
+    overdispersion_means,
     paired_t,
     reliable_change_index,
     reliable_change_threshold,
@@ -252,6 +254,171 @@ def test_funnel_limits_mean_overdispersion():
     low, high = funnel_limits_mean(8, 16, 25, level=0.95, tau2=9)
     assert high - 8 == pytest.approx(1.959964 * math.sqrt(16**2 / 25 + 9), rel=1e-6)
     assert 8 - low == pytest.approx(high - 8)
+
+
+# BCG vaccine trials (Colditz et al 1994, JAMA 271:698-702), R dataset metadat::dat.bcg: tpos, tneg, cpos, cneg.
+# The published DerSimonian-Laird analysis of their log risk ratios (Viechtbauer 2010, J Stat Softw 36(3),
+# doi:10.18637/jss.v036.i03; metafor's tests/testthat/test_misc_metan_vs_rma.uni_with_dat.bcg.r, which checks
+# rma(method="DL") against Stata's metan): fixed effect -0.4303 (95% CI -0.5097 to -0.3509), Q = 152.2330,
+# tau² = 0.3088, I² = 92.1173 %, random effects -0.7141 (95% CI -1.0644 to -0.3638).
+BCG = np.array(
+    [
+        [4, 119, 11, 128],
+        [6, 300, 29, 274],
+        [3, 228, 11, 209],
+        [62, 13536, 248, 12619],
+        [33, 5036, 47, 5761],
+        [180, 1361, 372, 1079],
+        [8, 2537, 10, 619],
+        [505, 87886, 499, 87892],
+        [29, 7470, 45, 7232],
+        [17, 1699, 65, 1600],
+        [186, 50448, 141, 27197],
+        [5, 2493, 3, 2338],
+        [27, 16886, 29, 17825],
+    ],
+    dtype=float,
+)
+
+
+def _bcg_log_rr() -> tuple[np.ndarray, np.ndarray]:
+    a, b, c, d = BCG.T
+    return np.log((a / (a + b)) / (c / (c + d))), 1 / a - 1 / (a + b) + 1 / c - 1 / (c + d)
+
+
+def test_dersimonian_laird_reproduces_published_bcg_tau2():
+    y, v = _bcg_log_rr()
+    tau2 = dersimonian_laird(y, v)
+    assert round(tau2, 4) == 0.3088
+    # The random-effects estimate and its CI that this τ² implies, as published.
+    w = 1 / (v + tau2)
+    mu, se = float(np.sum(w * y) / w.sum()), math.sqrt(1 / w.sum())
+    assert round(mu, 4) == -0.7141
+    assert (round(mu - 1.959964 * se, 4), round(mu + 1.959964 * se, 4)) == (-1.0644, -0.3638)
+
+
+def test_bcg_as_a_funnel_with_overdispersion():
+    # The BCG trials read as a funnel: units = trials, indicator = log RR, precision n = 1/v with σ = 1, target
+    # = the published fixed-effect estimate. Unwinsorised, Spiegelhalter's (2005) φ·I is Cochran's Q and his
+    # τ² is DerSimonian-Laird's, so the funnel code reproduces the published Q, I² and τ². (No funnel with
+    # over-dispersion whose unit-level data are published could be found; this is the nearest published check.)
+    y, v = _bcg_log_rr()
+    w = 1 / v
+    theta = float(np.sum(w * y) / w.sum())
+    assert round(theta, 4) == -0.4303
+    assert (round(theta - 1.959964 / math.sqrt(w.sum()), 4), round(theta + 1.959964 / math.sqrt(w.sum()), 4)) == (
+        -0.5097,
+        -0.3509,
+    )
+    out = overdispersion_means(y, w, target=theta, sd=1, winsorise=0)
+    q = out["phi"] * y.size
+    assert round(q, 4) == 152.2330
+    assert round(100 * (q - (y.size - 1)) / q, 4) == 92.1173
+    assert round(out["tau2"], 4) == 0.3088
+    assert out["tau2"] == pytest.approx(dersimonian_laird(y, v), rel=1e-12)
+    # Funnel limits θ0 ± z·√v (none) and θ0 ± z·√(v + τ²) (additive): at 95% the plain funnel flags the six
+    # trials whose |y − θ0|/√v exceeds 1.96 (Ferguson & Simes, Hart & Sutherland, Stein & Aronson, Vandiviere,
+    # TPT Madras, Rosenthal 1961); with τ² none is outside, the largest |y − θ0|/√(v + τ²) being 1.76.
+    plain = [funnel_limits_mean(theta, 1, n, level=0.95) for n in w]
+    wide = [funnel_limits_mean(theta, 1, n, level=0.95, tau2=out["tau2"]) for n in w]
+
+    def outside(limits):
+        return {i for i, (x, (lo, hi)) in enumerate(zip(y, limits, strict=True)) if not lo <= x <= hi}
+
+    assert outside(plain) == {1, 3, 5, 6, 7, 9}
+    assert outside(wide) == set()
+    assert outside(plain) == set(np.nonzero(np.abs(out["z_raw"]) > 1.959964)[0])
+
+
+def test_overdispersion_means_hand_computed():
+    # Spiegelhalter (2005, QSHC) by hand on five units: z = (y − θ0)/(σ/√n), winsorised at the 10%/90% quantiles
+    # (R type 7), φ = Σz²/I, τ² = (Iφ − (I − 1))/(Σw − Σw²/Σw), w = n/σ².
+    means, ns, theta, sd = np.array([2.0, 10.0, 6.0, -4.0, 12.0]), np.array([20, 35, 12, 40, 25]), 5.0, 15.0
+    z_raw = (means - theta) / (sd / np.sqrt(ns))
+    lo, hi = np.percentile(z_raw, [10, 90])
+    z = np.clip(z_raw, lo, hi)
+    phi = float(np.mean(z**2))
+    w = ns / sd**2
+    tau2 = max(0.0, (5 * phi - 4) / (w.sum() - (w**2).sum() / w.sum()))
+    out = overdispersion_means(means, ns, target=theta, sd=sd)
+    assert out["phi"] == pytest.approx(phi, rel=1e-12)
+    assert out["tau2"] == pytest.approx(tau2, rel=1e-12)
+    assert out["tau2"] > 0
+    np.testing.assert_allclose(out["z_raw"], z_raw)
+    np.testing.assert_allclose(out["z"], z)
+
+
+@FAST
+@given(
+    estimates=st.lists(st.floats(-50, 50), min_size=2, max_size=15),
+    data=st.data(),
+)
+def test_dersimonian_laird_is_non_negative_and_shift_invariant(estimates, data):
+    variances = data.draw(st.lists(st.floats(0.01, 100), min_size=len(estimates), max_size=len(estimates)))
+    tau2 = dersimonian_laird(estimates, variances)
+    assert tau2 >= 0
+    shift = data.draw(st.floats(-100, 100))
+    assert dersimonian_laird([e + shift for e in estimates], variances) == pytest.approx(tau2, rel=1e-6, abs=1e-9)
+
+
+@FAST
+@given(value=st.floats(-20, 20), ns=st.lists(st.integers(1, 500), min_size=2, max_size=12), sd=st.floats(0.5, 30))
+def test_identical_units_on_target_have_no_overdispersion(value, ns, sd):
+    out = overdispersion_means([value] * len(ns), ns, target=value, sd=sd)
+    assert out["phi"] == 0
+    assert out["tau2"] == 0
+
+
+@FAST
+@given(
+    means=st.lists(st.floats(-30, 30), min_size=3, max_size=12),
+    data=st.data(),
+    sd=st.floats(1, 30),
+    winsorise=st.sampled_from([0.0, 0.05, 0.1, 0.2]),
+)
+def test_overdispersion_means_properties(means, data, sd, winsorise):
+    ns = data.draw(st.lists(st.integers(1, 400), min_size=len(means), max_size=len(means)))
+    out = overdispersion_means(means, ns, target=0.0, sd=sd, winsorise=winsorise)
+    assert out["phi"] >= 0 and out["tau2"] >= 0
+    # Winsorising moves each z-score to within the quantiles of the raw ones, keeping their order; it can move a
+    # z-score near 0 outwards (so φ may grow slightly), but never past the raw extremes.
+    z, z_raw = out["z"], out["z_raw"]
+    assert np.all(z >= z_raw.min() - 1e-12) and np.all(z <= z_raw.max() + 1e-12)
+    order = np.argsort(z_raw, kind="stable")
+    assert np.all(np.diff(z[order]) >= -1e-12)
+    if winsorise == 0:
+        np.testing.assert_array_equal(z, z_raw)
+    # τ² is positive exactly when φ exceeds (I − 1)/I, the DerSimonian-Laird threshold.
+    assert (out["tau2"] > 0) == (out["phi"] * len(means) > len(means) - 1 + 1e-12) or out["tau2"] < 1e-12
+
+
+@FAST
+@given(
+    theta=st.floats(-20, 20),
+    sd=st.floats(0.5, 30),
+    n=st.integers(1, 1000),
+    phi=st.floats(1.01, 20),
+    tau2=st.floats(0.01, 50),
+    level=st.sampled_from([0.95, 0.998]),
+)
+def test_mean_limits_widen_with_overdispersion(theta, sd, n, phi, tau2, level):
+    lo, hi = funnel_limits_mean(theta, sd, n, level=level)
+    for kw in ({"phi": phi}, {"tau2": tau2}):
+        wlo, whi = funnel_limits_mean(theta, sd, n, level=level, **kw)
+        assert wlo < lo and whi > hi
+        assert whi - theta == pytest.approx(theta - wlo)
+
+
+@FAST
+@given(
+    theta=st.floats(0.05, 0.95), n=st.integers(5, 2000), phi=st.floats(1.01, 20), level=st.sampled_from([0.95, 0.998])
+)
+def test_proportion_limits_widen_with_phi(theta, n, phi, level):
+    lo, hi = funnel_limits_proportion(theta, n, level=level, method="normal")
+    wlo, whi = funnel_limits_proportion(theta, n, level=level, phi=phi)
+    assert wlo <= lo and whi >= hi
+    # Limits are clipped to [0, 1]: a side that is not yet at its bound moves out.
+    assert (lo == 0 or wlo < lo) and (hi == 1 or whi > hi)
 
 
 # =========================================================================== classification
@@ -549,6 +716,14 @@ BAD_INPUT = [
     lambda: overdispersion([11, 2], [10, 10]),
     lambda: overdispersion([1, 2], [0, 10]),
     lambda: overdispersion([1, 2], [10, 10], winsorise=0.5),
+    lambda: dersimonian_laird([1.0], [0.1]),
+    lambda: dersimonian_laird([1.0, 2.0], [0.1]),
+    lambda: dersimonian_laird([1.0, 2.0], [0.1, 0]),
+    lambda: overdispersion_means([1.0, 2.0], [10], target=0, sd=1),
+    lambda: overdispersion_means([1.0, 2.0], [10, 0], target=0, sd=1),
+    lambda: overdispersion_means([1.0, 2.0], [10, 10], target=0, sd=0),
+    lambda: overdispersion_means([1.0, 2.0], [10, 10], target=0, sd=1, winsorise=0.5),
+    lambda: overdispersion_means([1.0, float("nan")], [10, 10], target=0, sd=1),
     lambda: suppress_small_counts([]),
     lambda: suppress_small_counts([[1, -2], [3, 4]]),
     lambda: suppress_small_counts([[1.5, 2], [3, 4]]),

@@ -50,7 +50,8 @@ def A_course(w):
 
 
 def publication(w, *steps: str) -> dict:
-    """A publication by charlie about the municipality, taken through the given review steps; its pk."""
+    """A publication by charlie about the municipality, taken through the given review steps (approved by a second
+    director); its pk."""
     import datetime
 
     from figures.periods import resolve_period
@@ -68,8 +69,19 @@ def publication(w, *steps: str) -> dict:
         figures=FIGURE_KEYS,
     )
     for step in steps:
-        p = getattr(publication_services, f"publication_{step}")(publication=p, user=w.charlie)
+        # Four eyes: charlie created it, so another director of the municipality approves it.
+        user = _second_director(w) if step == "approve" else w.charlie
+        p = getattr(publication_services, f"publication_{step}")(publication=p, user=user)
     return {"pk": p.pk}
+
+
+def _second_director(w):
+    from tests import factories
+    from tracker.models import DirectorScope
+
+    user = factories.UserFactory(username="godkender")
+    DirectorScope.objects.create(user=user, unit=w.municipality)
+    return user
 
 
 def published_slug(w) -> dict:

@@ -122,6 +122,8 @@ MATRIX: dict[str, Entry] = {
     "publications:publication_create": Entry(GET=DIRECTOR_GET, POST=statuses(302, 403, 403, 400, 403, 403)),
     "publications:publication_detail": Entry(publication, GET=DIRECTOR_GET, POST=DIRECTOR_WRONG_METHOD),
     "publications:publication_approve": Entry(publication, GET=DIRECTOR_WRONG_METHOD, POST=DIRECTOR_STEP_POST),
+    # Discarding a draft: charlie (who may also approve) is sent back to the list; nobody else gets near it.
+    "publications:publication_discard": Entry(publication, GET=DIRECTOR_WRONG_METHOD, POST=DIRECTOR_STEP_POST),
     "publications:publication_publish": Entry(
         lambda w: publication(w, "approve"), GET=DIRECTOR_WRONG_METHOD, POST=DIRECTOR_STEP_POST
     ),

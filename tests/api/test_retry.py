@@ -321,3 +321,26 @@ def test_a_request_that_loses_the_race_for_its_key_is_undone_and_replays_the_win
     measurements = Measurement.objects.filter(course=sec_world.course_a, date=day(3))
     assert measurements.count() == (name == "api:measurement-list")
     assert Citizen.objects.filter(name="Race Rasmus").count() == (name == "api:citizen-list")
+
+
+def test_model_serializer_dates_take_the_same_formats(api, sec_world):
+    created = day(30)
+    body = {
+        "course": sec_world.course_a.pk,
+        "text": "Dato på dansk",
+        "life_domain": "network",
+        "level_minus2": "a",
+        "level_minus1": "b",
+        "level_0": "c",
+        "level_plus1": "d",
+        "level_plus2": "e",
+        "baseline_level": -1,
+        "created_on": created.strftime("%d.%m.%Y"),
+    }
+    response = api.alice.post(reverse("api:goal-list"), body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["created_on"] == created.isoformat()
+    review = api.alice.post(
+        reverse("api:goal-reviews", args=[response.json()["id"]]), {"date": "32.01.2025", "level": 0}, format="json"
+    )
+    assert review.status_code == 400 and "»32.01.2025«" in review.json()["errors"]["date"][0]

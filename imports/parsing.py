@@ -226,15 +226,25 @@ def read_xlsx(content: bytes) -> Table:
     except StopIteration:
         workbook.close()
         raise FileError(_("Filen er tom.")) from None
+    except Exception:  # a damaged first row
+        workbook.close()
+        raise FileError(_("Filen kunne ikke læses som et Excel-regneark (.xlsx).")) from None
     while headers and not headers[-1]:
         headers.pop()
 
     def rows() -> Iterator[tuple[int, list[object]]]:
-        for number, values in enumerate(iterator, start=2):
-            values = list(values[: len(headers)])
-            if not _blank(values):
-                yield number, values
-        workbook.close()
+        number = 1
+        try:
+            for number, values in enumerate(iterator, start=2):
+                values = list(values[: len(headers)])
+                if not _blank(values):
+                    yield number, values
+        except FileError:
+            raise
+        except Exception:  # a damaged sheet fails only when its rows are read: a file error, not a server error
+            raise FileError(_("Regnearket kan ikke læses efter række %(row)s.") % {"row": number}) from None
+        finally:
+            workbook.close()
 
     return Table(headers=headers, rows=rows(), total_rows=None)
 

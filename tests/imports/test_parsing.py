@@ -125,3 +125,26 @@ def test_an_answer_that_only_looks_like_a_digit_is_a_scoring_error_not_a_crash()
             scoring.score_answers(definition, {"q": answer})
         assert caught.value.errors == {"q": "not_integer:0:5"}
     assert scoring.score_answers(definition, {"q": "3"}).raw_score == 3
+
+
+def test_a_sheet_damaged_after_its_header_is_a_file_error_not_a_crash():
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for n in range(5):
+        workbook.active.append(["cpr", "navn"] if n == 0 else [f"01019{n}1234", f"B {n}"])
+    out = io.BytesIO()
+    workbook.save(out)
+    source, target = zipfile.ZipFile(io.BytesIO(out.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as damaged:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                cut = data.index(b'<row r="3"')
+                data = data[:cut] + b"<row r=3 <<<"  # broken XML after row 2
+            damaged.writestr(item, data)
+    with pytest.raises(parsing.FileError, match="efter række"):
+        parsing.count_rows(target.getvalue(), "xlsx")

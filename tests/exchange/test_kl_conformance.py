@@ -7,6 +7,7 @@ course; each Bundle must validate structurally and pass ``kl_problems``.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterator
 
@@ -207,3 +208,35 @@ def test_every_course_of_the_demo_exports_a_bundle_kl_accepts():
                 goals_without_condition += 1
     assert all(seen.values()), seen  # every kind of resource was checked
     assert goals_without_condition > 0  # some goals are in life domains without a sub-theme
+
+
+def _goal(key: str, domain: str, created: datetime.date, closed: datetime.date | None) -> fhir.GoalData:
+    return fhir.GoalData(
+        key=key,
+        text="Mit mål",
+        ffb_code="df194a84-6e4b-4f14-a194-d8d9d9a1fcad",
+        domain_key=domain,
+        domain_name="Personer i netværk",
+        created_on=created,
+        target_date=None,
+        closed_on=closed,
+        level_texts=((0, "forventet"),),
+        levels=(),
+        condition_code=terminology.condition_code(domain),
+    )
+
+
+@pytest.mark.parametrize(("closed", "status"), [((None, None), "active"), ((1, None), "active"), ((1, 2), "inactive")])
+def test_a_conditions_status_follows_its_goals_and_its_recorded_date_is_the_first_goal(closed, status):
+    first, second = datetime.date(2025, 1, 10), datetime.date(2025, 3, 1)
+    close = [None if c is None else datetime.date(2025, 6, c) for c in closed]
+    export = fhir.CourseExport(
+        citizen_key="k",
+        who5_items=(),
+        goals=(_goal("g1", "network", second, close[0]), _goal("g2", "network", first, close[1])),
+    )
+    bundle = fhir.build_bundle(export)
+    (condition,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Condition"]
+    assert condition["clinicalStatus"]["coding"][0]["code"] == status
+    assert condition["recordedDate"] == first.isoformat()
+    assert kl_problems(bundle) == []

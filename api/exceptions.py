@@ -16,6 +16,7 @@ that does not echo the internal reason.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -72,6 +73,37 @@ def django_validation_error(exc: DjangoValidationError) -> exceptions.Validation
     return exceptions.ValidationError(detail)
 
 
+class Conflict(exceptions.APIException):
+    """409: the request would duplicate what exists, or clashes with a request in progress. ``extra`` (e.g. the
+    existing record's id and URL) is added to the answer."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+    def __init__(self, detail: str, *, code: str = "conflict", extra: dict | None = None):
+        super().__init__(detail, code)
+        self.error_code = code
+        self.extra = extra or {}
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    """422: an Idempotency-Key sent again with a different request."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+
+
+def parse_error_message(exc: exceptions.ParseError) -> str:
+    """DRF's 'JSON parse error - <Python's English message>' in the client's language, with the position."""
+    found = re.search(r"line (\d+) column (\d+)", str(exc.detail))
+    if found:
+        return _("Forespørgslens indhold er ikke gyldig JSON (linje %(line)s, kolonne %(column)s).") % {
+            "line": found.group(1),
+            "column": found.group(2),
+        }
+    return _("Forespørgslens indhold kunne ikke læses.")
+
+
 CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid",
     status.HTTP_401_UNAUTHORIZED: "not_authenticated",
@@ -79,7 +111,9 @@ CODES = {
     status.HTTP_404_NOT_FOUND: "not_found",
     status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
     status.HTTP_406_NOT_ACCEPTABLE: "not_acceptable",
+    status.HTTP_409_CONFLICT: "conflict",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+    status.HTTP_422_UNPROCESSABLE_ENTITY: "idempotency_key_reused",
     status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
 }
 
@@ -103,7 +137,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         data = {"code": code, "message": _("Ugyldige data."), "errors": flatten_errors(exc.detail)}
     elif isinstance(exc, exceptions.ParseError):
-        data = {"code": "parse_error", "message": str(exc.detail)}
+        data = {"code": "parse_error", "message": parse_error_message(exc)}
+    elif isinstance(exc, Conflict):
+        data = {"code": exc.error_code, "message": str(exc.detail), **exc.extra}
     else:
         detail = exc.detail
         message = str(detail) if not isinstance(detail, (list, dict)) else "; ".join(_messages(list(detail)))

@@ -34,3 +34,37 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class IdempotencyKey(models.Model):
+    """The first successful answer to a POST sent with an ``Idempotency-Key`` header, so a retried request gets
+    that answer again instead of creating a second record.
+
+    Kept in the database, not in a process: production runs several app servers, and a retry may reach another
+    one. The row is written in the same transaction as the record it answers for, so a key is stored exactly when
+    its record is; the unique constraint makes a concurrent duplicate wait for the first and then replay it.
+    Rows older than ``KEY_HOURS`` are deleted when new keys are stored."""
+
+    KEY_HOURS = 24
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("bruger"), on_delete=models.CASCADE)
+    key = models.CharField(_("nøgle"), max_length=255)
+    fingerprint = models.CharField(_("SHA-256 af forespørgslen"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("statuskode"))
+    body = models.JSONField(_("svar"))
+    citizen_id = models.BigIntegerField(_("borger"), null=True, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotensnøgle")
+        verbose_name_plural = _("idempotensnøgler")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="api_idempotency_key_unique_per_user",
+                violation_error_message=_("Nøglen er allerede brugt."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user})"

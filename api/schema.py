@@ -56,6 +56,22 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Valgfri nøgle (1–255 synlige ASCII-tegn, fx et UUID) pr. forespørgsel: en gentagelse med samme nøgle og "
+        "samme indhold får det første svar igen og opretter intet. Se docs/exchange.md."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+RETRY_RESPONSES = {
+    "409": "Findes allerede (samme måling) eller behandles netop nu med samme Idempotency-Key",
+    "422": "Idempotency-Key er brugt til en anden forespørgsel",
+}
+
+
 def add_error_responses(result: dict, generator, request, public) -> dict:
     """POSTPROCESSING_HOOKS: the Error component, and the error answers on every operation of the API."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -74,4 +90,9 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
                     continue
                 content = {"application/json": {"schema": ref}}
                 responses.setdefault(status, {"description": description, "content": content})
+            if method == "post" and ("201" in responses or operation.get("operationId", "").endswith("_end_create")):
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+                for status, description in RETRY_RESPONSES.items():
+                    content = {"application/json": {"schema": ref}}
+                    responses.setdefault(status, {"description": description, "content": content})
     return result

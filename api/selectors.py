@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from api.models import ApiKey
+from api.models import ApiKey, IdempotencyKey
 from outcomes import selectors as outcome_selectors
 from outcomes.models import Goal, GoalReview, Measurement
 from tracker import selectors as tracker_selectors
@@ -49,3 +49,18 @@ def goal_get(*, user, pk: int) -> Goal:
         return goal_list(user=user).get(pk=pk)
     except Goal.DoesNotExist:
         raise Http404("No such goal") from None
+
+
+def idempotency_get(*, user, key: str) -> IdempotencyKey | None:
+    """The stored answer to the user's earlier request with this Idempotency-Key, if there is one."""
+    return IdempotencyKey.objects.filter(user=user, key=key).first()
+
+
+def measurement_identical(*, user, course, instrument, date, answers: dict[str, int]) -> Measurement | None:
+    """A measurement the user may see with the same course, instrument, date and item answers (the API's natural
+    key, as the import's: the same completion posted twice)."""
+    candidates = measurement_list(user=user).filter(course=course, instrument=instrument, date=date).order_by("pk")
+    for measurement in candidates:
+        if {a.item.link_id: a.value for a in measurement.answers.all()} == answers:
+            return measurement
+    return None

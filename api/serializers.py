@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.base import parse_date
 from outcomes.models import Goal, GoalReview, Informer, Instrument, InstrumentItem, LifeDomain, Measurement
 from outcomes.selectors import goal_latest_level
 from tracker.models import (
@@ -29,6 +31,51 @@ from tracker.models import (
     Partner,
     Sector,
 )
+
+
+@extend_schema_field({"type": "string", "format": "date"})
+class DateField(serializers.DateField):
+    """A date in a request body, in the same formats as the date filters (``api.base.DATE_INPUT_FORMATS``), with a
+    message that shows the value."""
+
+    def to_internal_value(self, value):
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc), code="invalid") from None
+
+
+# Messages DRF ships without a Danish translation: ours, in the request's language.
+MISSING_TRANSLATIONS = {
+    serializers.DictField: {"empty": _("Angiv mindst ét svar.")},
+    serializers.BooleanField: {"invalid": _("Skriv true eller false.")},
+    serializers.CharField: {"invalid": _("Skriv en tekst.")},
+    serializers.ListField: {
+        "min_length": _("Angiv mindst {min_length}."),
+        "max_length": _("Angiv højst {max_length}."),
+    },
+}
+
+
+class LocalisedMixin:
+    """Fills in the messages DRF has no Danish for (``MISSING_TRANSLATIONS``) on every field, and maps model date
+    fields to our ``DateField``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            for node in (field, getattr(field, "child", None)):
+                for kind, messages in MISSING_TRANSLATIONS.items():
+                    if isinstance(node, kind):
+                        node.error_messages.update(messages)
+
+
+class Serializer(LocalisedMixin, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(LocalisedMixin, serializers.ModelSerializer):
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.DateField: DateField}
 
 
 class CodeField(serializers.SlugRelatedField):
@@ -64,7 +111,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 # --- Citizens ----------------------------------------------------------------------------------------------------
 
 
-class CitizenSerializer(serializers.ModelSerializer):
+class CitizenSerializer(ModelSerializer):
     cpr_masked = serializers.CharField(read_only=True, help_text=_("CPR-nummeret maskeret: DDMMÅÅ-xxxx."))
 
     class Meta:
@@ -73,7 +120,7 @@ class CitizenSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CitizenWriteSerializer(serializers.Serializer):
+class CitizenWriteSerializer(Serializer):
     """A citizen's own details. The CPR number is write-only: DDMMÅÅ-XXXX or ten digits."""
 
     name = serializers.CharField(max_length=200)
@@ -90,7 +137,7 @@ class CitizenCreateSerializer(CitizenWriteSerializer):
 
     unit = ScopedPrimaryKeyField("units", help_text=_("En af dine enheder (id)."))
     legal_basis = _code_field(LegalBasis, help_text=_("Lovgrundlagets kode, fx sel-85."))
-    start = serializers.DateField()
+    start = DateField()
 
     def validate_start(self, value: datetime.date) -> datetime.date:
         if value > timezone.localdate() + datetime.timedelta(days=366):
@@ -101,7 +148,7 @@ class CitizenCreateSerializer(CitizenWriteSerializer):
 # --- Courses ------------------------------------------------------------------------------------------------------
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(ModelSerializer):
     citizen = serializers.IntegerField(source="citizen_id", read_only=True)
     unit = serializers.IntegerField(source="unit_id", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -115,25 +162,25 @@ class CourseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CourseCreateSerializer(serializers.Serializer):
+class CourseCreateSerializer(Serializer):
     citizen = ScopedPrimaryKeyField("citizens", help_text=_("En borger, du har adgang til (id)."))
     unit = ScopedPrimaryKeyField("units", help_text=_("En af dine enheder (id)."))
     legal_basis = _code_field(LegalBasis)
-    start = serializers.DateField()
+    start = DateField()
 
     def validate_start(self, value: datetime.date) -> datetime.date:
         return CitizenCreateSerializer.validate_start(self, value)
 
 
-class CourseEndSerializer(serializers.Serializer):
-    end = serializers.DateField()
+class CourseEndSerializer(Serializer):
+    end = DateField()
     end_reason = _code_field(EndReason, help_text=_("Afslutningsårsagens kode, fx moved."))
 
 
 # --- Measurements -------------------------------------------------------------------------------------------------
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class MeasurementSerializer(ModelSerializer):
     course = serializers.IntegerField(source="course_id", read_only=True)
     citizen = serializers.IntegerField(source="course.citizen_id", read_only=True)
     instrument = serializers.CharField(source="instrument.code", read_only=True)
@@ -162,12 +209,12 @@ class MeasurementSerializer(serializers.ModelSerializer):
         return {a.item.link_id: a.value for a in measurement.answers.all()}
 
 
-class MeasurementCreateSerializer(serializers.Serializer):
+class MeasurementCreateSerializer(Serializer):
     """One completion of an instrument; scored, summarised and logged by ``outcomes.services.measurement_record``."""
 
     course = ScopedPrimaryKeyField("courses", help_text=_("Et åbent forløb, du har adgang til (id)."))
     instrument = CodeField(queryset=Instrument.objects.filter(active=True), help_text=_("Måleredskabets kode."))
-    date = serializers.DateField()
+    date = DateField()
     informer = serializers.ChoiceField(choices=Informer.choices, default=Informer.CITIZEN)
     answers = serializers.DictField(
         child=serializers.IntegerField(min_value=-1000, max_value=1000),
@@ -185,7 +232,7 @@ class MeasurementCreateSerializer(serializers.Serializer):
 # --- Goals --------------------------------------------------------------------------------------------------------
 
 
-class GoalReviewSerializer(serializers.ModelSerializer):
+class GoalReviewSerializer(ModelSerializer):
     class Meta:
         model = GoalReview
         fields = ["id", "date", "level", "note"]
@@ -193,7 +240,7 @@ class GoalReviewSerializer(serializers.ModelSerializer):
         extra_kwargs = {"note": {"required": False, "allow_blank": True}}
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(ModelSerializer):
     course = serializers.IntegerField(source="course_id", read_only=True)
     citizen = serializers.IntegerField(source="course.citizen_id", read_only=True)
     life_domain = serializers.CharField(source="life_domain.code", read_only=True)
@@ -230,7 +277,7 @@ class GoalSerializer(serializers.ModelSerializer):
         return goal_latest_level(goal)
 
 
-class GoalCreateSerializer(serializers.ModelSerializer):
+class GoalCreateSerializer(ModelSerializer):
     course = ScopedPrimaryKeyField("courses", help_text=_("Et forløb, du har adgang til (id)."))
     life_domain = _code_field(LifeDomain, help_text=_("Livsområdets kode, fx network."))
 
@@ -256,7 +303,7 @@ class GoalCreateSerializer(serializers.ModelSerializer):
 # --- Collaborations -----------------------------------------------------------------------------------------------
 
 
-class CollaborationSerializer(serializers.ModelSerializer):
+class CollaborationSerializer(ModelSerializer):
     course = serializers.IntegerField(source="course_id", read_only=True)
     citizen = serializers.IntegerField(source="course.citizen_id", read_only=True)
     partner = serializers.IntegerField(source="partner_id", read_only=True)
@@ -283,7 +330,7 @@ class CollaborationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CollaborationCreateSerializer(serializers.Serializer):
+class CollaborationCreateSerializer(Serializer):
     """A collaboration with an existing partner (``partner``) or a new one (``new_partner_name`` and
     ``new_partner_sector``), created in the same transaction."""
 
@@ -292,7 +339,7 @@ class CollaborationCreateSerializer(serializers.Serializer):
     new_partner_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     new_partner_sector = _code_field(Sector, required=False, allow_null=True, default=None)
     kind = _code_field(CollaborationKind, help_text=_("Samarbejdsformens kode, fx meeting."))
-    date = serializers.DateField()
+    date = DateField()
     initiated_by = serializers.ChoiceField(choices=Collaboration.Initiator.choices)
     citizen_participated = serializers.BooleanField(default=True)
     usefulness = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
@@ -319,7 +366,7 @@ class CollaborationCreateSerializer(serializers.Serializer):
 # --- Reference data -----------------------------------------------------------------------------------------------
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(ModelSerializer):
     sector = serializers.CharField(source="sector.code", read_only=True)
 
     class Meta:
@@ -328,7 +375,7 @@ class PartnerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InstrumentItemSerializer(serializers.ModelSerializer):
+class InstrumentItemSerializer(ModelSerializer):
     text = serializers.CharField(read_only=True)
     life_domain = serializers.CharField(source="life_domain.code", read_only=True, allow_null=True, default=None)
 
@@ -338,7 +385,7 @@ class InstrumentItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InstrumentSerializer(serializers.ModelSerializer):
+class InstrumentSerializer(ModelSerializer):
     name = serializers.CharField(read_only=True)
     items = InstrumentItemSerializer(many=True, read_only=True)
     recordable = serializers.BooleanField(source="is_recordable", read_only=True)
@@ -363,7 +410,7 @@ class InstrumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ModelSerializer):
     class Meta:
         model = OrganisationUnit
         fields = ["id", "name", "code"]

@@ -1,4 +1,5 @@
-"""Writes for the API's keys: make (replacing any old one) and revoke one's own key."""
+"""Writes for the API: its keys (make, replacing any old one; revoke), the answers kept for Idempotency-Key, and the
+lock that serialises identical measurements."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import datetime
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from api.models import ApiKey, digest
+from api.models import ApiKey, IdempotencyKey, digest
+from tracker.models import Course
 
 
 def key_lifetime() -> datetime.timedelta:
@@ -30,3 +32,38 @@ def api_key_create(*, user) -> tuple[ApiKey, str]:
 
 def api_key_revoke(*, user) -> None:
     ApiKey.objects.filter(user=user).delete()
+
+
+# --- Idempotency-Key --------------------------------------------------------------------------------------------
+
+
+def idempotency_purge() -> None:
+    """Forget answers older than IdempotencyKey.KEY_HOURS (a retry comes within minutes; a day is generous)."""
+    cutoff = timezone.now() - datetime.timedelta(hours=IdempotencyKey.KEY_HOURS)
+    IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+
+
+def idempotency_store(
+    *, user, key: str, fingerprint: str, status_code: int, body, citizen_id: int | None
+) -> IdempotencyKey | None:
+    """Remember the answer to a request sent with ``key``, in the caller's transaction (so it is stored exactly when
+    the record it answers for is). Returns None when a concurrent request with the same key was stored first: the
+    caller must then undo its own work and replay that one."""
+    try:
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(
+                user=user,
+                key=key,
+                fingerprint=fingerprint,
+                status_code=status_code,
+                body=body,
+                citizen_id=citizen_id,
+            )
+    except IntegrityError:
+        return None
+
+
+def course_lock(*, course) -> None:
+    """Lock the course's row until the transaction ends, so two identical measurements posted at the same moment
+    are checked one after the other (the second sees the first). SQLite's IMMEDIATE transactions serialise anyway."""
+    Course.objects.select_for_update().filter(pk=course.pk).values_list("pk", flat=True).first()

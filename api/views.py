@@ -8,8 +8,15 @@ change (the services log those).
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -21,7 +28,9 @@ from rest_framework.response import Response
 
 from api import filters, selectors
 from api import serializers as s
+from api import services as api_services
 from api.base import ApiMixin, IsCaseworker, Pagination
+from api.exceptions import Conflict, IdempotencyKeyReused
 from outcomes import selectors as outcome_selectors
 from outcomes import services as outcome_services
 from tracker import selectors as tracker_selectors
@@ -30,6 +39,23 @@ from tracker.models import AuditEntry, Citizen, normalise_cpr
 
 Action = AuditEntry.Action
 ID = r"[0-9]{1,19}"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as a header value can carry it
+
+
+class _LostRace(Exception):
+    """A concurrent request with the same Idempotency-Key was stored first: undo ours and replay that one."""
+
+
+def idempotent(method):
+    """A POST handler that honours ``Idempotency-Key``: the first successful answer is stored with the record it
+    created (one transaction) and returned again, unchanged, to every retry with the same key and body."""
+
+    @functools.wraps(method)
+    def wrapper(self, request, *args, **kwargs):
+        return self.run_idempotent(request, lambda: method(self, request, *args, **kwargs))
+
+    return wrapper
 
 
 class CitizenDataViewSet(ApiMixin, viewsets.GenericViewSet):
@@ -97,6 +123,62 @@ class CitizenDataViewSet(ApiMixin, viewsets.GenericViewSet):
     def created(self, obj) -> Response:
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
+    def run_idempotent(self, request, produce) -> Response:
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if key is None:
+            return produce()
+        if not IDEMPOTENCY_KEY.fullmatch(key):
+            message = gettext("Idempotency-Key skal være 1–255 synlige ASCII-tegn (fx et UUID).")
+            raise drf_serializers.ValidationError({IDEMPOTENCY_HEADER: [message]})
+        body = json.dumps(request.data, sort_keys=True, default=str, ensure_ascii=False)
+        fingerprint = hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+        for _attempt in range(3):
+            stored = selectors.idempotency_get(user=request.user, key=key)
+            if stored is not None:
+                return self.replay(request, stored, fingerprint)
+            try:
+                with transaction.atomic():
+                    response = produce()  # an error is raised, rolls back and is never stored
+                    data = response.data if isinstance(response.data, dict) else {}
+                    citizen_id = data.get("citizen", data.get("id") if self.basename == "citizen" else None)
+                    kept = api_services.idempotency_store(
+                        user=request.user,
+                        key=key,
+                        fingerprint=fingerprint,
+                        status_code=response.status_code,
+                        body=json.loads(json.dumps(response.data, default=str)),
+                        citizen_id=citizen_id,
+                    )
+                    if kept is None:
+                        raise _LostRace
+            except _LostRace:
+                continue
+            except Conflict:
+                # The same request, committed meanwhile by another server (we waited for its lock, then saw its
+                # record): answer as it did, not with a 409.
+                if selectors.idempotency_get(user=request.user, key=key) is not None:
+                    continue
+                raise
+            api_services.idempotency_purge()
+            return response
+        raise Conflict(gettext("En anden forespørgsel med samme Idempotency-Key er ved at blive behandlet."))
+
+    def replay(self, request, stored, fingerprint: str) -> Response:
+        if stored.fingerprint != fingerprint:
+            raise IdempotencyKeyReused(
+                gettext("Idempotency-Key er allerede brugt til en anden forespørgsel. Brug en ny nøgle.")
+            )
+        with transaction.atomic():
+            # The answer holds citizen data: returning it again is a read, logged as one.
+            tracker_services.audit_log(
+                user=request.user,
+                action=Action.READ,
+                citizen_id=stored.citizen_id,
+                purpose=f"{self.purpose}_replay",
+                detail={"idempotency_key": stored.key},
+            )
+        return Response(stored.body, status=stored.status_code, headers={"Idempotent-Replayed": "true"})
+
 
 def _cpr(value: str | None) -> str | None:
     if not value or not value.strip():
@@ -138,6 +220,7 @@ class CitizenViewSet(CitizenDataViewSet):
     def citizen_id_of(obj) -> int:
         return obj.pk
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         data = self.validated(s.CitizenCreateSerializer)
         # The citizen and the first course: both or neither (as the page).
@@ -195,6 +278,7 @@ class CourseViewSet(CitizenDataViewSet):
     def citizen_id_of(obj) -> int:
         return obj.citizen_id
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         data = self.validated(s.CourseCreateSerializer)
         course = tracker_services.course_start(
@@ -207,6 +291,7 @@ class CourseViewSet(CitizenDataViewSet):
         return self.created(course)
 
     @action(detail=True, methods=["post"])
+    @idempotent
     def end(self, request, pk: str):
         course = self.get_record(int(pk))
         data = self.validated(s.CourseEndSerializer)
@@ -237,20 +322,42 @@ class MeasurementViewSet(CitizenDataViewSet):
     def get_record(self, pk: int):
         return outcome_selectors.measurement_get(user=self.request.user, pk=pk)
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         data = self.validated(s.MeasurementCreateSerializer)
-        try:
-            measurement = outcome_services.measurement_record(
+        with transaction.atomic():
+            # The same completion posted twice (a client's retry without Idempotency-Key) is refused, as the
+            # import skips it: course, instrument, date and every answer equal. Checked under the course's lock.
+            api_services.course_lock(course=data["course"])
+            existing = selectors.measurement_identical(
+                user=request.user,
                 course=data["course"],
                 instrument=data["instrument"],
-                answers=data["answers"],
                 date=data["date"],
-                informer=data["informer"],
-                recorded_by=request.user,
-                note=data.get("note", ""),
+                answers=dict(data["answers"]),
             )
-        except DjangoValidationError as exc:
-            raise _answer_errors(exc) from None
+            if existing is not None:
+                raise Conflict(
+                    gettext("Målingen findes allerede (id %(id)s): samme forløb, måleredskab, dato og svar.")
+                    % {"id": existing.pk},
+                    code="duplicate_measurement",
+                    extra={
+                        "existing_id": existing.pk,
+                        "existing_url": reverse("api:measurement-detail", args=[existing.pk]),
+                    },
+                )
+            try:
+                measurement = outcome_services.measurement_record(
+                    course=data["course"],
+                    instrument=data["instrument"],
+                    answers=data["answers"],
+                    date=data["date"],
+                    informer=data["informer"],
+                    recorded_by=request.user,
+                    note=data.get("note", ""),
+                )
+            except DjangoValidationError as exc:
+                raise _answer_errors(exc) from None
         return self.created(measurement)
 
 
@@ -285,6 +392,7 @@ class GoalViewSet(CitizenDataViewSet):
     def get_record(self, pk: int):
         return selectors.goal_get(user=self.request.user, pk=pk)
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         data = dict(self.validated(s.GoalCreateSerializer))
         course = data.pop("course")
@@ -292,6 +400,7 @@ class GoalViewSet(CitizenDataViewSet):
         return self.created(selectors.goal_list(user=request.user).get(pk=goal.pk))
 
     @action(detail=True, methods=["post"])
+    @idempotent
     def reviews(self, request, pk: str):
         goal = outcome_selectors.goal_get(user=request.user, pk=int(pk))
         data = self.validated(s.GoalReviewSerializer)
@@ -322,6 +431,7 @@ class CollaborationViewSet(CitizenDataViewSet):
     def get_record(self, pk: int):
         return selectors.collaboration_get(user=self.request.user, pk=pk)
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         data = self.validated(s.CollaborationCreateSerializer)
         collaboration = tracker_services.collaboration_log(

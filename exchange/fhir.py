@@ -8,14 +8,21 @@ What the Bundle (type ``collection``) holds:
 
 - one **QuestionnaireResponse** per WHO-5 measurement, conforming to KL's ``KLToolsQuestionnaireResponse``
   (FFInst 1.0.0): ``questionnaire`` is KL's canonical, each item has KL's linkId and a ``valueCoding`` from
-  ``KLToolsCodes`` (one code per item and value), the ``FindingInformer`` extension says who answered, and the note
-  goes in the questionnaire's own comment item (``who5comment``);
+  ``KLToolsCodes`` (one code per item and value, KL's display verbatim), the ``FindingInformer`` extension says who
+  answered, and the note goes in the questionnaire's own comment item (``who5comment``);
+- per WHO-5 measurement an **Observation** with the WHO-5 index (SNOMED 1144665009, 0–100 %, ``derivedFrom`` the
+  response), as KL's guide advises for a score;
 - one **Observation** per life-domain self-rating: ``code`` is the life domain's FFB code
-  (``urn:oid:1.2.208.176.2.22``), ``valueInteger`` the citizen's 0–10 rating, ``method`` says it is our local
-  self-rating (not an FFB function level);
-- per goal a **Goal** (the citizen's own words, GAS level descriptions as notes) that ``addresses`` a **Condition**
-  carrying the life domain's FFB code (as KL's FFB goals do), and one **Observation** per GAS level recorded
-  (the starting level and every review, −2…+2, ``focus`` on the goal).
+  (``urn:oid:1.2.208.176.2.22``, FFB's display), ``valueInteger`` the citizen's 0–10 rating, ``method`` says it is
+  our local self-rating (not an FFB function level);
+- per goal a **Goal** (KLCommonCareSocialGoal: category "FFB borgers mål og ønsker", the citizen's own words, GAS
+  level descriptions as notes) and one **Observation** per GAS level recorded (the starting level and every
+  review, −2…+2, ``focus`` on the goal). Where the goal's life domain has an FFB sub-theme
+  (``exchange/data/life_domain_ffb.json``) the Goal ``addresses`` a **Condition** (KLCommonCareSocialCondition,
+  with clinicalStatus and recordedDate); KL's ``KLConditionCodesFFB`` holds sub-themes only, so a life domain that
+  is a whole FFB theme gets no Condition.
+
+Every display is taken from KL's vendored code systems (``exchange.terminology``).
 
 The citizen is referenced by a pseudonymous identifier only (``exchange.pseudonyms``): no name, no CPR number.
 
@@ -36,6 +43,7 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
+from exchange import terminology
 from exchange.kl import kl
 
 # Resource ids in the Bundle are UUIDs derived from our pseudonymous keys, so a re-export gives the same ids.
@@ -45,6 +53,10 @@ GAS_LEVEL = ("gas-level", "Målopfyldelse (GAS-niveau, −2…+2)")
 GAS_BASELINE = ("gas-baseline", "Niveau ved målets start (GAS, −2…+2)")
 SELF_RATING = ("life-domain-self-rating", "Borgerens egen vurdering af livsområdet (0–10)")
 GAS_EXPECTED = ("gas-expected-level", "Forventet niveau (GAS 0)")
+WHO5_INDEX_DISPLAY = "5-item World Health Organization Well-being Index value (observable entity)"
+UCUM = "http://unitsofmeasure.org"
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ class Who5Response:
     informer_label: str
     answers: dict[str, int]
     comment: str = ""
+    score: float | None = None  # the WHO-5 index, 0–100
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,7 @@ class GoalData:
     closed_on: datetime.date | None
     level_texts: tuple[tuple[int, str], ...]
     levels: tuple[GoalLevel, ...]
+    condition_code: str | None = None  # the FFB sub-theme (exchange/data/life_domain_ffb.json), None: no Condition
 
 
 @dataclass(frozen=True)
@@ -132,11 +146,13 @@ def _local(code: tuple[str, str]) -> dict[str, Any]:
     return {"coding": [_coding(kl().local_codes, code[0], code[1])], "text": code[1]}
 
 
-def _informer(code: str, label: str) -> dict[str, Any]:
-    return {
-        "url": kl().finding_informer_extension,
-        "valueCodeableConcept": {"coding": [_coding(kl().kltools_codes, code, label)]},
-    }
+def _kltools(code: str) -> dict[str, str]:
+    """A KLToolsCodes coding with KL's own display (validators reject a differing display)."""
+    return _coding(kl().kltools_codes, code, terminology.kltools_codes().display(code))
+
+
+def _informer(code: str) -> dict[str, Any]:
+    return {"url": kl().finding_informer_extension, "valueCodeableConcept": {"coding": [_kltools(code)]}}
 
 
 def _identifier(kind: str, key: str) -> dict[str, str]:
@@ -144,7 +160,8 @@ def _identifier(kind: str, key: str) -> dict[str, str]:
 
 
 def _ffb(code: str, name: str) -> dict[str, Any]:
-    return {"coding": [_coding(kl().ffb_code_system, code, name)], "text": name}
+    """An FFB coding with FFB's display; our own life-domain name goes in ``text``."""
+    return {"coding": [_coding(kl().ffb_code_system, code, terminology.ffb().display(code))], "text": name}
 
 
 def questionnaire_response(response: Who5Response, items: Iterable[Who5Item], subject: dict) -> dict[str, Any]:
@@ -166,7 +183,7 @@ def questionnaire_response(response: Who5Response, items: Iterable[Who5Item], su
             # No item text: validators require it to equal the Questionnaire's own, which KL words differently.
             {
                 "linkId": item.link_id,
-                "answer": [{"valueCoding": _coding(kl().kltools_codes, option.code, option.label)}],
+                "answer": [{"valueCoding": _kltools(option.code)}],
             }
         )
     if response.comment.strip():
@@ -175,7 +192,7 @@ def questionnaire_response(response: Who5Response, items: Iterable[Who5Item], su
     return {
         "resourceType": "QuestionnaireResponse",
         "meta": {"profile": [kl().questionnaire_response_profile]},
-        "extension": [_informer(response.informer_code, response.informer_label)],
+        "extension": [_informer(response.informer_code)],
         "identifier": _identifier("measurement", response.key),
         "questionnaire": kl().who5_questionnaire,
         "status": "completed",
@@ -185,10 +202,26 @@ def questionnaire_response(response: Who5Response, items: Iterable[Who5Item], su
     }
 
 
+def who5_score_observation(response: Who5Response, subject: dict, response_url: str) -> dict[str, Any]:
+    """The WHO-5 index as KL's guide advises: an Observation coded SNOMED 1144665009, ``derivedFrom`` the response."""
+    return {
+        "resourceType": "Observation",
+        "extension": [_informer(response.informer_code)],
+        "identifier": [_identifier("who5-score", response.key)],
+        "status": "final",
+        "category": [{"coding": [_coding(kl().observation_category, "survey", "Survey")]}],
+        "code": {"coding": [_coding(kl().snomed, kl().who5_snomed_code, WHO5_INDEX_DISPLAY)]},
+        "subject": subject,
+        "effectiveDateTime": response.date.isoformat(),
+        "valueQuantity": {"value": response.score, "unit": "%", "system": UCUM, "code": "%"},
+        "derivedFrom": [{"reference": response_url}],
+    }
+
+
 def rating_observation(rating: DomainRating, subject: dict) -> dict[str, Any]:
     return {
         "resourceType": "Observation",
-        "extension": [_informer(rating.informer_code, rating.informer_label)],
+        "extension": [_informer(rating.informer_code)],
         "identifier": [_identifier("rating", rating.key)],
         "status": "final",
         "category": [{"coding": [_coding(kl().observation_category, "survey", "Survey")]}],
@@ -201,8 +234,11 @@ def rating_observation(rating: DomainRating, subject: dict) -> dict[str, Any]:
     }
 
 
-def goal_resources(goal: GoalData, subject: dict, condition_url: str) -> list[tuple[str, dict[str, Any]]]:
-    """The Goal and its GAS level observations, each with its fullUrl."""
+def goal_resources(goal: GoalData, subject: dict, condition_url: str | None) -> list[tuple[str, dict[str, Any]]]:
+    """The Goal (KLCommonCareSocialGoal, category "FFB borgers mål og ønsker") and its GAS level observations.
+
+    The Goal ``addresses`` the life domain's Condition where the life domain has an FFB sub-theme; otherwise a
+    note names the life domain (KL's profile lets ``addresses`` point to a Condition only)."""
     goal_url = full_url("goal", goal.key)
     observations = []
     for level in goal.levels:
@@ -224,17 +260,26 @@ def goal_resources(goal: GoalData, subject: dict, condition_url: str) -> list[tu
     target: dict[str, Any] = {"measure": _local(GAS_EXPECTED), "detailInteger": 0}
     if goal.target_date:
         target["dueDate"] = goal.target_date.isoformat()
-    resource = {
+    category = terminology.GOAL_CATEGORY_CITIZEN
+    notes = [{"text": f"{level:+d}: {text}" if level else f"0: {text}"} for level, text in goal.level_texts]
+    resource: dict[str, Any] = {
         "resourceType": "Goal",
+        "meta": {"profile": [terminology.profile_url("KLCommonCareSocialGoal")]},
         "identifier": [_identifier("goal", goal.key)],
         "lifecycleStatus": "completed" if goal.closed_on else "active",
+        "category": [
+            {"coding": [_coding(terminology.care_social_codes().url, category, _care_social_display(category))]}
+        ],
         "description": {"text": goal.text},
         "subject": subject,
         "startDate": goal.created_on.isoformat(),
         "target": [target],
-        "addresses": [{"reference": condition_url, "display": goal.domain_name}],
-        "note": [{"text": f"{level:+d}: {text}" if level else f"0: {text}"} for level, text in goal.level_texts],
     }
+    if condition_url:
+        resource["addresses"] = [{"reference": condition_url, "display": goal.domain_name}]
+    else:
+        notes.insert(0, {"text": f"Livsområde: {goal.domain_name}"})
+    resource["note"] = notes
     if goal.closed_on:
         resource["statusDate"] = goal.closed_on.isoformat()
     if observations:
@@ -242,32 +287,52 @@ def goal_resources(goal: GoalData, subject: dict, condition_url: str) -> list[tu
     return [(goal_url, resource), *observations]
 
 
+def _care_social_display(code: str) -> str:
+    return terminology.care_social_codes().display(code)
+
+
+def condition(goals: list[GoalData], subject: dict) -> dict[str, Any]:
+    """A life domain the citizen works on as KLCommonCareSocialCondition, coded with its FFB sub-theme.
+
+    Active while one of its goals is open; recorded on the day the first of them was set."""
+    first = goals[0]
+    active = any(goal.closed_on is None for goal in goals)
+    status = "active" if active else "inactive"
+    return {
+        "resourceType": "Condition",
+        "meta": {"profile": [terminology.profile_url("KLCommonCareSocialCondition")]},
+        "clinicalStatus": {"coding": [_coding(CONDITION_CLINICAL, status, status.capitalize())]},
+        "category": [{"coding": [_coding(CONDITION_CATEGORY, "problem-list-item", "Problem List Item")]}],
+        "code": _ffb(first.condition_code, first.domain_name),
+        "subject": subject,
+        "recordedDate": min(goal.created_on for goal in goals).isoformat(),
+    }
+
+
 def build_bundle(export: CourseExport) -> dict[str, Any]:
     """The course's WHO-5 responses, life-domain ratings and goals as one FHIR Bundle (type collection)."""
     subject = {"identifier": {"system": kl().citizen_identifier_system, "value": export.citizen_key}}
     entries: list[tuple[str, dict[str, Any]]] = []
     for response in export.who5:
-        entries.append(
-            (full_url("measurement", response.key), questionnaire_response(response, export.who5_items, subject))
-        )
+        url = full_url("measurement", response.key)
+        entries.append((url, questionnaire_response(response, export.who5_items, subject)))
+        if response.score is not None:
+            entries.append((full_url("who5-score", response.key), who5_score_observation(response, subject, url)))
     for rating in export.ratings:
         entries.append((full_url("rating", rating.key), rating_observation(rating, subject)))
+    by_domain: dict[str, list[GoalData]] = {}
+    for goal in export.goals:
+        if goal.condition_code:
+            by_domain.setdefault(goal.domain_key, []).append(goal)
     conditions: dict[str, str] = {}
     for goal in export.goals:
-        if goal.domain_key not in conditions:
+        url = None
+        if goal.condition_code:
             url = full_url("condition", f"{export.citizen_key}:{goal.domain_key}")
-            conditions[goal.domain_key] = url
-            entries.append(
-                (
-                    url,
-                    {
-                        "resourceType": "Condition",
-                        "code": _ffb(goal.ffb_code, goal.domain_name),
-                        "subject": subject,
-                    },
-                )
-            )
-        entries.extend(goal_resources(goal, subject, conditions[goal.domain_key]))
+            if goal.domain_key not in conditions:
+                conditions[goal.domain_key] = url
+                entries.append((url, condition(by_domain[goal.domain_key], subject)))
+        entries.extend(goal_resources(goal, subject, url))
     bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "type": "collection",

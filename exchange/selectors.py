@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 
 from dashboards.selectors import leader_units
-from exchange import fhir
+from exchange import fhir, terminology
 from exchange.kl import kl
 from exchange.pseudonyms import FHIR_SCOPE, pseudonym
 from outcomes.models import (
@@ -26,6 +26,7 @@ from outcomes.models import (
     Instrument,
     InstrumentItem,
     ItemAnswer,
+    LifeDomain,
     Measurement,
 )
 from tracker.models import Course, OrganisationUnit
@@ -78,7 +79,7 @@ def course_export(*, course: Course) -> fhir.CourseExport:
         key = pseudonym(scope=FHIR_SCOPE, kind="measurement", pk=m.pk)
         if m.instrument.code == kl().who5_instrument:
             answers = {a.item.link_id: a.value for a in m.answers.all()}
-            who5.append(fhir.Who5Response(key, m.date, code, label, answers, m.note))
+            who5.append(fhir.Who5Response(key, m.date, code, label, answers, m.note, score=m.score))
             continue
         for a in m.answers.all():
             domain = a.item.life_domain
@@ -119,6 +120,7 @@ def course_export(*, course: Course) -> fhir.CourseExport:
                 closed_on=goal.closed_on,
                 level_texts=tuple(sorted(goal.level_texts())),
                 levels=tuple(levels),
+                condition_code=terminology.condition_code(goal.life_domain.code),
             )
         )
     return fhir.CourseExport(
@@ -173,3 +175,8 @@ def dictionary_instruments() -> list[Instrument]:
     """The instruments whose measurements the tidy export can hold (GAS goals are not measurements)."""
     items = Prefetch("items", queryset=InstrumentItem.objects.select_related("life_domain").order_by("order"))
     return list(Instrument.objects.filter(active=True).exclude(scoring=Instrument.Scoring.GAS).prefetch_related(items))
+
+
+def dictionary_life_domains() -> list[LifeDomain]:
+    """Every life domain, in their order (the data dictionary maps each to its FFB code)."""
+    return list(LifeDomain.objects.order_by("order"))

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext_lazy as _
 
+from exchange import terminology
 from exchange.pseudonyms import pseudonym, tidy_scope
 
 TEXT, INTEGER, DECIMAL, DATE = _("tekst"), _("heltal"), _("decimaltal"), _("dato (ÅÅÅÅ-MM-DD)")
@@ -138,9 +139,37 @@ def tidy_rows(values: Iterable[tuple], *, unit_id: int) -> Iterator[tuple]:
         yield tidy_row(row, keys=keys)
 
 
-def dictionary(*, instruments: Iterable, informers: Iterable[tuple[str, str]]) -> dict:
+def life_domain_rows(life_domains: Iterable) -> list[dict]:
+    """Each life domain with its FFB code (KL's code system urn:oid:1.2.208.176.2.22, FFB's own name for it) and
+    the FFB sub-theme its goals are exported with as a FHIR Condition (empty: none fits, see docs/exchange.md)."""
+    rows = []
+    for domain in life_domains:
+        ffb_code = domain.ffb_code or ""
+        condition = terminology.condition_code(domain.code) or ""
+        rows.append(
+            {
+                "code": domain.code,
+                "name": domain.name,
+                "ffb_code": ffb_code,
+                "ffb_name": terminology.ffb().displays.get(ffb_code, ""),
+                "fhir_condition_code": condition,
+                "fhir_condition_name": terminology.ffb().displays.get(condition, ""),
+            }
+        )
+    return rows
+
+
+MISSING_ROW = _(
+    "En livsområde-vurdering giver én række pr. livsområde, borgeren har vurderet. Har borgeren sprunget et "
+    "livsområde over, findes der ingen række for det: en manglende række betyder 'ikke vurderet', ikke 0."
+)
+
+
+def dictionary(*, instruments: Iterable, informers: Iterable[tuple[str, str]], life_domains: Iterable = ()) -> dict:
     """The data dictionary: the columns, and the codes that appear in them."""
     return {
+        "missing_rows": str(MISSING_ROW),
+        "life_domains": life_domain_rows(life_domains),
         "description": str(
             _(
                 "Enhedens målinger i langt format til analyse: én række pr. svar på et spørgsmål. Ingen navne, "

@@ -13,6 +13,7 @@ import json
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import View
 
 from dashboards.selectors import leader_units
@@ -24,6 +25,27 @@ from tracker.selectors import course_get
 from tracker.views import RoleRequiredMixin
 
 FHIR_CONTENT_TYPE = "application/fhir+json; charset=utf-8"
+# What we produce; FHIR's ``_format`` parameter names the same formats in short.
+JSON_TYPES = ("application/fhir+json", "application/json", "json")
+
+
+def wants_only_other_formats(request) -> bool:
+    """True when the client asks for a format we do not produce (e.g. application/fhir+xml): 406, not JSON anyway.
+
+    ``_format`` wins over Accept (FHIR's rule). An absent Accept, ``*/*`` or ``application/*`` takes JSON."""
+    requested = request.GET.get("_format")
+    if requested:
+        return requested.strip().lower() not in JSON_TYPES
+    accept = request.headers.get("Accept", "")
+    if not accept.strip():
+        return False
+    for part in accept.split(","):
+        media, *params = (p.strip().lower() for p in part.split(";"))
+        if any(p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params):
+            continue
+        if media in (*JSON_TYPES[:2], "*/*", "application/*"):
+            return False
+    return True
 
 
 class CourseFHIRView(RoleRequiredMixin, View):
@@ -31,6 +53,9 @@ class CourseFHIRView(RoleRequiredMixin, View):
 
     def get(self, request, pk: int):
         course = course_get(user=request.user, pk=pk)
+        if wants_only_other_formats(request):
+            message = _("Udtrækket findes kun som FHIR JSON (application/fhir+json).")
+            return HttpResponse(message, status=406, content_type="text/plain; charset=utf-8")
         export = selectors.course_export(course=course)
         bundle = fhir.build_bundle(export)
         fhir.validate(bundle)  # never send a file that is not valid FHIR
@@ -82,7 +107,11 @@ class UnitTidyExportView(LeaderAccessMixin, View):
 
 
 def _dictionary() -> dict:
-    return tidy.dictionary(instruments=selectors.dictionary_instruments(), informers=Informer.choices)
+    return tidy.dictionary(
+        instruments=selectors.dictionary_instruments(),
+        informers=Informer.choices,
+        life_domains=selectors.dictionary_life_domains(),
+    )
 
 
 class DataDictionaryView(LoginRequiredMixin, View):

@@ -67,9 +67,18 @@ def job_create(*, user, file_name: str, content: bytes, language: str | None = N
         raise ValidationError(_("Filen er for stor (højst 50 MB)."))
     file_format = ImportJob.Format.XLSX if extension == "xlsx" else ImportJob.Format.CSV
     try:
-        total = parsing.count_rows(content, file_format)
+        # Counted by reading the rows, never from the file's own claims. An Excel file is counted only until it is
+        # known to be larger than the synchronous limit (counting it all would cost the request what the worker is
+        # for); the worker counts it exactly and refuses one over the row cap.
+        stop = sync_max_rows() + 1 if file_format == ImportJob.Format.XLSX else None
+        total = parsing.count_rows(content, file_format, stop_after=stop)
     except parsing.FileError as exc:
         raise ValidationError(str(exc)) from None
+    if total > validation.max_rows():
+        raise ValidationError(
+            _("Filen har %(rows)s rækker; én import kan højst have %(cap)s. Del filen op.")
+            % {"rows": total, "cap": validation.max_rows()}
+        )
     job = ImportJob(
         created_by=user,
         language=(language or translation.get_language() or settings.LANGUAGE_CODE)[:10],
@@ -95,6 +104,7 @@ def _claim(job: ImportJob, expected: str, new: str) -> bool:
 
 
 def runs_in_background(job: ImportJob) -> bool:
+    """More rows than the synchronous limit: always the worker, whatever the file format."""
     return job.total_rows > sync_max_rows()
 
 

@@ -70,7 +70,9 @@ def _as_int(value: object) -> int | None:
             raise TypeError
         return int(value)
     text = str(value).strip()
-    if text.lstrip("-").isdigit():
+    digits = text[1:] if text.startswith("-") else text
+    # ASCII digits only: "²" or "٣" pass str.isdigit() but are no answer (int("²") would raise a bare ValueError).
+    if digits.isascii() and digits.isdigit():
         return int(text)
     raise TypeError
 

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-7f3a9c1e5b2d8046")
+os.environ.setdefault("EFFEKTSPOR_PSEUDONYM_KEY", "test-only-pseudonym-key-3c9e1a7f5b2d8046aa17")
 os.environ.setdefault("EFFEKTSPOR_SECURE", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 

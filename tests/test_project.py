@@ -53,6 +53,7 @@ def production_env(tmp_path, **overrides) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(50)),
         DJANGO_ALLOWED_HOSTS="effektspor.example.dk",
+        EFFEKTSPOR_PSEUDONYM_KEY=secrets.token_hex(32),
         EFFEKTSPOR_SECURE="1",
         EFFEKTSPOR_VAR_DIR=str(tmp_path),
     )

@@ -8,6 +8,10 @@ Environment variables (all optional for the embedded SQLite demo):
 - ``DJANGO_CSRF_TRUSTED_ORIGINS`` — comma-separated origins behind a proxy.
 - ``DATABASE_URL`` — e.g. ``postgres://user:pw@host:5432/effektspor``; default is SQLite in ``var/``.
 - ``REDIS_URL`` — shared cache for several app servers; default is a database cache table.
+- ``EFFEKTSPOR_PSEUDONYM_KEY`` — the key of the pseudonymous keys in the exports (tidy CSV, FHIR), at least 32
+  characters and not ``DJANGO_SECRET_KEY``; required when ``DJANGO_DEBUG`` is off. With ``DJANGO_DEBUG`` on and no
+  key set, a random key is made once per install and kept in ``var/pseudonym-key`` (git-ignored). Rotating it
+  re-keys every later export (docs/exchange.md).
 - ``EFFEKTSPOR_SECURE`` — ``1`` behind HTTPS: secure cookies, HSTS, SSL redirect (default: on when not DEBUG).
 - ``EFFEKTSPOR_SMALL_NUMBER_K`` — small-number suppression threshold (default 5, never below 3).
 - ``EFFEKTSPOR_AUDIT_RETENTION_DAYS`` — how long the audit log is kept (default 183); ``purge_audit_log`` deletes older.
@@ -125,6 +129,39 @@ TEMPLATES = [
 
 # --- Databases -----------------------------------------------------------------------------------
 VAR_DIR = Path(os.environ.get("EFFEKTSPOR_VAR_DIR", BASE_DIR / "var"))
+
+
+def _install_pseudonym_key(var_dir: Path) -> str:
+    """This install's own random pseudonym key (development and demo only), made on first use and kept in var/.
+
+    Created with O_EXCL so two processes starting at once agree on one key."""
+    import secrets
+
+    path = var_dir / "pseudonym-key"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        key = secrets.token_hex(32)
+        handle.write(key + "\n")
+    return key
+
+
+# Pseudonymous keys in the exports are HMACs with this key, never with SECRET_KEY: rotating SECRET_KEY (sessions,
+# signed links) must not re-key the exports, and a demo's public development SECRET_KEY must not make its keys
+# reversible.
+EFFEKTSPOR_PSEUDONYM_KEY = os.environ.get("EFFEKTSPOR_PSEUDONYM_KEY", "").strip()
+if not EFFEKTSPOR_PSEUDONYM_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("EFFEKTSPOR_PSEUDONYM_KEY must be set when DJANGO_DEBUG is off.")
+    EFFEKTSPOR_PSEUDONYM_KEY = _install_pseudonym_key(VAR_DIR)
+if len(EFFEKTSPOR_PSEUDONYM_KEY) < 32:
+    raise ImproperlyConfigured("EFFEKTSPOR_PSEUDONYM_KEY must be at least 32 characters long.")
+if EFFEKTSPOR_PSEUDONYM_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("EFFEKTSPOR_PSEUDONYM_KEY must differ from DJANGO_SECRET_KEY.")
+
 SQLITE_OPTIONS = {
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so two
     # writers queue on the busy timeout instead of failing with "database is locked" mid-transaction.

@@ -13,7 +13,7 @@ Natural keys, so that importing the same file twice creates nothing the second t
   update the stored measurement (answers and score), and the preview says how many of each.
 """
 
-from imports.validation.checker import Checker, check_file, chunks
+from imports.validation.checker import Checker, check_file, chunks, max_rows
 from imports.validation.plan import CitizenPlan, CoursePlan, MeasurementPlan, Plan
 
-__all__ = ["Checker", "CitizenPlan", "CoursePlan", "MeasurementPlan", "Plan", "check_file", "chunks"]
+__all__ = ["Checker", "CitizenPlan", "CoursePlan", "MeasurementPlan", "Plan", "check_file", "chunks", "max_rows"]

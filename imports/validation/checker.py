@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,14 @@ from tracker.models import Citizen, Course, EndReason, LegalBasis, OrganisationU
 from tracker.selectors import access_for
 
 CHUNK = 2000
+# The most rows one import may have (settings.IMPORT_MAX_ROWS): a larger file is refused before any row is checked.
+DEFAULT_MAX_ROWS = 200_000
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
 # Progress is reported about every 2 % of the rows (and at least every 100 rows are checked between reports).
 PROGRESS_STEPS = 50
 
@@ -87,7 +96,7 @@ class Checker:
         self.user = user
         self.table = table
         self.progress = progress or (lambda done, total: None)
-        self.plan = Plan(total_rows=table.total_rows)
+        self.plan = Plan(total_rows=table.total_rows or 0)
         self.today = timezone.localdate()
         units = OrganisationUnit.objects.filter(pk__in=access_for(user).member_unit_ids).prefetch_related("legal_bases")
         self.units = _lookup(units, "code", "name")
@@ -106,10 +115,27 @@ class Checker:
         self.courses: dict[tuple[int, int, datetime.date], CoursePlan] = {}
         self.courses_by_citizen_unit: dict[tuple[int, int], list[CoursePlan]] = {}
         self.measurement_rows: dict[tuple[int, int, int, datetime.date], int] = {}
+        self.current: list[object] = []
 
     # --- errors ---------------------------------------------------------------------------------------------
-    def error(self, row: int, column: str, message: str) -> None:
-        self.plan.errors.append({"row": row, "column": self.header_of.get(column, column), "message": str(message)})
+    def error(self, row: int, column: str, message: str, value: object = None) -> None:
+        """A row error: the row, the column as headed in the file, the value found there, and what is wrong."""
+        if value is None:
+            value = self.cell(self.current, column) if column in getattr(self, "columns", {}) else None
+        shown = "" if value is None else parsing.text(value)
+        self.plan.errors.append(
+            {"row": row, "column": self.header_of.get(column, column), "value": shown[:100], "message": str(message)}
+        )
+
+    def file_error(self, message: str, column: str = "", value: object = "") -> None:
+        self.plan.errors.append({"row": 1, "column": column, "value": parsing.text(value)[:100], "message": message})
+
+    def suggest(self, message: str, value: str, choices) -> str:
+        """The message, plus the closest known code or header ('Mente du »who5«?') when one is close."""
+        match = parsing.closest(value, [str(c) for c in choices if c])
+        if match is None:
+            return message
+        return f"{message} " + _("Mente du »%(match)s«?") % {"match": match}
 
     # --- columns --------------------------------------------------------------------------------------------
     def read_header(self) -> bool:
@@ -118,16 +144,20 @@ class Checker:
         self.header_of: dict[str, str] = {}
         ok = True
         for index, header in enumerate(self.table.headers):
-            key = parsing.normalise_header(header)
+            key = parsing.canonical_header(header)
             if not key:
                 continue
             if key not in known:
-                self.plan.errors.append(
-                    {"row": 1, "column": header, "message": _("Ukendt kolonne. Brug kolonnerne fra skabelonen.")}
-                )
+                message = _("Ukendt kolonne »%(header)s«. Brug kolonnerne fra skabelonen.") % {"header": header}
+                if "\t" in header or ";" in header or "," in header:
+                    message += " " + _("Overskriften indeholder skilletegn: er filen gemt med et andet skilletegn?")
+                match = parsing.closest_header(header, sorted(self.item_keys.values()))
+                if match:
+                    message += " " + _("Mente du »%(match)s«?") % {"match": match}
+                self.file_error(message, header, header)
                 ok = False
             elif key in self.columns:
-                self.plan.errors.append({"row": 1, "column": header, "message": _("Kolonnen står to gange.")})
+                self.file_error(_("Kolonnen »%(header)s« står to gange.") % {"header": header}, header, header)
                 ok = False
             else:
                 self.columns[key] = index
@@ -140,12 +170,10 @@ class Checker:
             (index, self.item_keys[key]) for key, index in self.columns.items() if key in self.item_keys
         ]
         if CPR not in self.columns and EXTERNAL_ID not in self.columns:
-            self.plan.errors.append(
-                {"row": 1, "column": "cpr", "message": _("Filen skal have kolonnen cpr eller eksternt_id.")}
-            )
+            self.file_error(_("Filen skal have kolonnen cpr eller eksternt_id."), "cpr")
             ok = False
         if UNIT not in self.columns:
-            self.plan.errors.append({"row": 1, "column": "enhed", "message": _("Filen skal have kolonnen enhed.")})
+            self.file_error(_("Filen skal have kolonnen enhed."), "enhed")
             ok = False
         return ok
 
@@ -214,7 +242,7 @@ class Checker:
             try:
                 cpr = normalise_cpr(cpr_raw)
             except ValidationError as exc:
-                self.error(row, CPR, exc.messages[0])
+                self.error(row, CPR, exc.messages[0], value=cpr_raw)
                 return None
         if not cpr and not external:
             self.error(row, CPR, _("Udfyld cpr eller eksternt_id, så borgeren kan genkendes."))
@@ -264,13 +292,15 @@ class Checker:
         gender_raw = parsing.text(self.cell(values, GENDER)).lower()
         gender = GENDERS.get(gender_raw) if gender_raw else Citizen.Gender.UNKNOWN
         if gender is None:
-            self.error(row, GENDER, _("Skriv kvinde, mand, andet eller ikke oplyst."))
+            message = _("Ukendt køn »%(value)s«. Skriv kvinde, mand, andet eller ikke oplyst.") % {"value": gender_raw}
+            self.error(row, GENDER, self.suggest(message, gender_raw, ["kvinde", "mand", "andet", "ikke oplyst"]))
             return None
         birth_year = None
         birth_raw = parsing.text(self.cell(values, BIRTH_YEAR))
         if birth_raw:
-            if not birth_raw.isdigit():
-                self.error(row, BIRTH_YEAR, _("Fødselsåret skal være et årstal, fx 1984."))
+            if not (birth_raw.isascii() and birth_raw.isdigit()):
+                message = _("Fødselsåret skal være et årstal, fx 1984; fik »%(value)s«.") % {"value": birth_raw}
+                self.error(row, BIRTH_YEAR, message)
                 return None
             birth_year = int(birth_raw)
         citizen = Citizen(name=name, cpr=cpr, external_id=external, gender=gender, birth_year=birth_year)
@@ -295,8 +325,8 @@ class Checker:
     def date_cell(self, row: int, values: list[object], key: str) -> tuple[bool, datetime.date | None]:
         try:
             return True, parsing.parse_date(self.cell(values, key))
-        except ValueError:
-            self.error(row, key, _("Ukendt dato. Skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ."))
+        except ValueError as exc:
+            self.error(row, key, str(exc))
             return False, None
 
     def open_courses(self, citizen: CitizenPlan, unit_id: int) -> list:
@@ -326,7 +356,8 @@ class Checker:
             return None
         basis = self.legal_bases.get(_key(basis_raw))
         if basis is None:
-            self.error(row, LEGAL_BASIS, _("Ukendt lovgrundlag. Skriv fx § 85 eller sel-85."))
+            message = _("Ukendt lovgrundlag »%(value)s«. Skriv fx § 85 eller sel-85.") % {"value": basis_raw}
+            self.error(row, LEGAL_BASIS, self.suggest(message, basis_raw, self.legal_bases))
             return None
         if self.offered[unit.pk] and basis.pk not in self.offered[unit.pk]:
             self.error(row, LEGAL_BASIS, _("Enheden tilbyder ikke dette lovgrundlag."))
@@ -337,7 +368,8 @@ class Checker:
         reason_raw = parsing.text(self.cell(values, END_REASON))
         reason = self.end_reasons.get(_key(reason_raw)) if reason_raw else None
         if reason_raw and reason is None:
-            self.error(row, END_REASON, _("Ukendt afslutningsårsag."))
+            message = _("Ukendt afslutningsårsag »%(value)s«.") % {"value": reason_raw}
+            self.error(row, END_REASON, self.suggest(message, reason_raw, {r.code for r in self.end_reasons.values()}))
             return None
         if (end is None) != (reason is None):
             self.error(row, COURSE_END if end is None else END_REASON, _("Angiv både slutdato og afslutningsårsag."))
@@ -398,7 +430,11 @@ class Checker:
             return
         instrument = self.instruments.get(_key(instrument_raw))
         if instrument is None:
-            self.error(row, INSTRUMENT, _("Ukendt måleredskab. Skriv who5, life-domains, ors eller srs."))
+            message = _("Ukendt måleredskab »%(value)s«. Skriv who5, life-domains, ors eller srs.") % {
+                "value": instrument_raw
+            }
+            codes = {i.code for i in self.instruments.values()}
+            self.error(row, INSTRUMENT, self.suggest(message, instrument_raw, codes))
             return
         ok, date = self.date_cell(row, values, DATE)
         if not ok:
@@ -428,13 +464,20 @@ class Checker:
         informer_raw = parsing.text(self.cell(values, INFORMER)).lower()
         informer = INFORMERS.get(informer_raw) if informer_raw else Informer.CITIZEN
         if informer is None:
-            self.error(row, INFORMER, _("Ukendt værdi. Skriv fx borger eller medarbejder alene."))
+            message = _("Ukendt værdi »%(value)s«. Skriv fx borger eller medarbejder alene.") % {"value": informer_raw}
+            self.error(row, INFORMER, self.suggest(message, informer_raw, [k for k in INFORMERS if " " in k]))
             return
         try:
             result = scoring.score_answers(self.definitions[instrument.pk], answers)
         except scoring.ScoringError as exc:
             for link, message in scoring_messages(exc.errors).items():
-                self.error(row, INSTRUMENT if link == "__all__" else parsing.normalise_header(link), message)
+                if link == "__all__":
+                    self.error(row, INSTRUMENT, message)
+                    continue
+                shown = answers.get(link, "")
+                if shown:
+                    message = f"{message} " + _("Fik »%(value)s«.") % {"value": shown}
+                self.error(row, parsing.normalise_header(link), message, value=shown)
             return
         key = (id(citizen), unit.pk, instrument.pk, date)
         if key in self.measurement_rows:
@@ -468,15 +511,16 @@ class Checker:
         )
 
     def check_row(self, row: int, values: list[object]) -> None:
+        self.current = values
         before = len(self.plan.errors)
         unit_raw = parsing.text(self.cell(values, UNIT))
         unit = self.units.get(_key(unit_raw)) if unit_raw else None
         if unit is None:
-            self.error(
-                row,
-                UNIT,
-                _("Angiv enheden.") if not unit_raw else _("Ukendt enhed, eller en enhed du ikke arbejder i."),
-            )
+            if not unit_raw:
+                self.error(row, UNIT, _("Angiv enheden."))
+            else:
+                message = _("Ukendt enhed »%(value)s«, eller en enhed du ikke arbejder i.") % {"value": unit_raw}
+                self.error(row, UNIT, self.suggest(message, unit_raw, {u.code for u in self.units.values()}))
         citizen = self.citizen(row, values)
         if citizen is None or unit is None or len(self.plan.errors) > before:
             return
@@ -490,7 +534,20 @@ class Checker:
     def run(self) -> Plan:
         if not self.read_header():
             return self.plan
-        rows = list(self.table.rows)
+        rows = []
+        cap = max_rows()
+        try:
+            for row in self.table.rows:
+                rows.append(row)
+                if len(rows) > cap:
+                    message = _(
+                        "Filen har flere end %(cap)s rækker, som er det højeste antal i én import. Del filen op."
+                    )
+                    self.file_error(message % {"cap": f"{cap:,}".replace(",", ".")}, value=len(rows))
+                    return self.plan
+        except parsing.FileError as exc:
+            self.file_error(str(exc))
+            return self.plan
         self.plan.total_rows = len(rows)
         self.load_existing(rows)
         step = max(100, len(rows) // PROGRESS_STEPS)
@@ -501,7 +558,7 @@ class Checker:
         self.progress(len(rows), len(rows))
         if not rows:
             message = _("Filen har ingen rækker under overskriften.")
-            self.plan.errors.append({"row": 2, "column": "", "message": message})
+            self.plan.errors.append({"row": 2, "column": "", "value": "", "message": message})
         return self.plan
 
 
@@ -511,6 +568,6 @@ def check_file(*, user, content: bytes, file_format: str, progress=None) -> Plan
         table = parsing.read_table(content, file_format)
     except parsing.FileError as exc:
         plan = Plan()
-        plan.errors.append({"row": 1, "column": "", "message": str(exc)})
+        plan.errors.append({"row": 1, "column": "", "value": "", "message": str(exc)})
         return plan
     return Checker(user=user, table=table, progress=progress).run()

@@ -77,7 +77,8 @@ def test_the_export_validates_and_round_trips_the_who5_answers(export_world):
     assert [(date, answers) for _key, date, answers in back] == stored
     assert len({key for key, _date, _answers in back}) == 2
     urls = [e.fullUrl for e in bundle.entry]
-    assert len(urls) == len(set(urls)) == 2 + 3 + 1 + 1 + 2  # responses, ratings, condition, goal, GAS levels
+    # responses, their WHO-5 scores, ratings, condition, goal, GAS levels
+    assert len(urls) == len(set(urls)) == 2 + 2 + 3 + 1 + 1 + 2
 
 
 def test_the_answer_codes_are_kls_codes_for_item_and_value(export_world):
@@ -87,7 +88,7 @@ def test_the_answer_codes_are_kls_codes_for_item_and_value(export_world):
     assert happy.linkId == "happy"
     # WHO-5 'happy' answered 4 (Det meste af tiden): KL's code 9fd3c658-… (KLToolsValueSets.fsh).
     assert happy.answer[0].valueCoding.code == "9fd3c658-d0b7-4018-84e9-8588be7de478"
-    assert happy.answer[0].valueCoding.display == "Det meste af tiden"
+    assert happy.answer[0].valueCoding.display == "WHO-5 Det meste af tiden - 4 (glad)"  # KL's display verbatim
     # The note goes into KL's free-text item; who answered into KL's FindingInformer extension.
     assert latest.item[-1].linkId == "who5comment"
     assert latest.item[-1].answer[0].valueString == "Godt humør i dag"

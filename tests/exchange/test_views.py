@@ -122,3 +122,57 @@ def test_each_export_writes_one_audit_entry_in_the_security_world(client, sec_wo
     assert [(e.action, e.user, e.purpose, e.citizen_id) for e in new] == [
         (case["action"], user, case["purpose"], sec_world.citizen_a.pk)
     ]
+
+
+# --- Content negotiation: 406 for formats we do not produce ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "status"),
+    [
+        ("application/fhir+xml", None, 406),
+        ("application/xml, text/xml", None, 406),
+        ("application/fhir+json;q=0, application/fhir+xml", None, 406),
+        ("text/html", None, 406),
+        (None, "xml", 406),
+        ("application/fhir+json", "application/fhir+xml", 406),  # _format wins over Accept
+        (None, None, 200),
+        ("*/*", None, 200),
+        ("application/fhir+xml;q=0.9, application/fhir+json", None, 200),
+        ("application/json", None, 200),
+        ("application/fhir+xml", "json", 200),
+    ],
+)
+def test_the_fhir_export_answers_406_for_formats_we_do_not_produce(client, export_world, accept, fmt, status):
+    client.force_login(export_world.alice)
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    params = {"_format": fmt} if fmt else {}
+    response = client.get(reverse("exchange:course_fhir", args=[export_world.course_a.pk]), params, **headers)
+    assert response.status_code == status
+    if status == 406:
+        assert "application/fhir+json" in response.content.decode()
+        assert not AuditEntry.objects.filter(pk__gt=last, action="export").exists()  # nothing was exported
+    else:
+        assert response["Content-Type"].startswith("application/fhir+json")
+
+
+def test_a_406_for_another_units_course_is_still_404(client, export_world):
+    client.force_login(export_world.bob)
+    url = reverse("exchange:course_fhir", args=[export_world.course_a.pk])
+    assert client.get(url, HTTP_ACCEPT="application/fhir+xml").status_code == 404
+
+
+def test_the_dictionary_maps_each_life_domain_to_its_ffb_code_and_explains_missing_rows(client, export_world):
+    client.force_login(export_world.alice)
+    data = client.get(reverse("exchange:data_dictionary_json")).json()
+    rows = {d["code"]: d for d in data["life_domains"]}
+    assert len(rows) == 12
+    assert rows["relationships"]["ffb_code"] == "3856b434-f72e-42a5-b9d1-0cc93f48434b"
+    assert rows["relationships"]["ffb_name"] == "Relationer"
+    assert rows["relationships"]["fhir_condition_name"] == "Indgå i samspil og kontakt"
+    assert rows["health"]["fhir_condition_code"] == ""
+    assert all(d["ffb_code"] and d["ffb_name"] for d in rows.values())
+    assert "ikke vurderet" in data["missing_rows"]
+    page = client.get(reverse("exchange:data_dictionary")).content.decode()
+    assert "3856b434-f72e-42a5-b9d1-0cc93f48434b" in page and "ikke vurderet" in page

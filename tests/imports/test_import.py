@@ -128,7 +128,9 @@ def test_a_file_with_one_bad_row_applies_nothing_and_reports_that_row(client, wo
     post_file(client, csv_bytes(rows))
     job = latest_job()
     assert job.status == ImportJob.Status.INVALID
-    assert job.errors == [{"row": 4, "column": "calm", "message": "Svaret skal være et helt tal fra 0 til 5."}]
+    assert job.errors == [
+        {"row": 4, "column": "calm", "value": "7", "message": "Svaret skal være et helt tal fra 0 til 5. Fik »7«."}
+    ]
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Filen har 1 fejl. Intet er gemt." in page
     assert "<td>4</td>" in page and "Svaret skal være et helt tal fra 0 til 5." in page
@@ -220,7 +222,9 @@ def test_a_caseworker_may_import_only_into_their_own_units(client, world):
     before = counts()
     post_file(client, csv_bytes(rows))
     job = latest_job()
-    assert job.errors == [{"row": 2, "column": "enhed", "message": "Ukendt enhed, eller en enhed du ikke arbejder i."}]
+    assert job.errors == [
+        {"row": 2, "column": "enhed", "value": "b", "message": "Ukendt enhed »b«, eller en enhed du ikke arbejder i."}
+    ]
     assert counts() == before
 
 
@@ -253,7 +257,12 @@ def test_duplicate_measurement_rows_in_one_file_are_an_error(world):
     row = f"020385-1111;;C;;a;§ 85;{d(9)};who5;{d(1)};;1;1;1;1;1"
     plan = validation.check_file(user=world.alice, content=csv_bytes([row, row]), file_format="csv")
     assert plan.errors == [
-        {"row": 3, "column": "dato", "message": "Samme måling (borger, måleredskab og dato) står også i række 2."}
+        {
+            "row": 3,
+            "column": "dato",
+            "value": d(1),
+            "message": "Samme måling (borger, måleredskab og dato) står også i række 2.",
+        }
     ]
 
 

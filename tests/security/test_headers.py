@@ -72,6 +72,7 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
     env.update(
         DJANGO_SETTINGS_MODULE="tracker.settings",
         DJANGO_SECRET_KEY="x" * 60,
+        EFFEKTSPOR_PSEUDONYM_KEY="p" * 64,
         EFFEKTSPOR_SECURE="1",
         EFFEKTSPOR_VAR_DIR="/tmp",
     )

@@ -104,7 +104,7 @@ class Command(BaseCommand):
             "DJANGO_DEBUG": "0",
             "EFFEKTSPOR_SECURE": "0",
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "loadtest-only-secret-key-0b6f3c2e9d1a",
-            "EFFEKTSPOR_PSEUDONYM_KEY": os.environ.get("EFFEKTSPOR_PSEUDONYM_KEY") or "loadtest-only-pseudonym-key-" + "0" * 32,
+            "EFFEKTSPOR_PSEUDONYM_KEY": os.environ.get("EFFEKTSPOR_PSEUDONYM_KEY") or "loadtest-only-pseudonym-key",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "EFFEKTSPOR_LOADTEST_SETUP": str(setup_file),
             "EFFEKTSPOR_LOADTEST_ACKS": str(acks_file),

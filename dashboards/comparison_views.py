@@ -6,6 +6,7 @@ import tablib
 from django import forms
 from django.http import HttpResponse
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -155,12 +156,29 @@ class DirectorComparisonView(RoleRequiredMixin, View):
                 "query": request.GET.urlencode(),
             }
 
+        form = ComparisonForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            # The body shows what was typed with its errors: not cached, so odd input cannot grow the cache.
+            html = render_to_string(
+                self.template_name, {**body_context(), "base_template": pagecache.BODY_ONLY}, request
+            )
+            return pagecache.render_body(request, {"html": html}, title=_("Sammenlign enheder"), status=400)
+        data = form.cleaned_data if form.is_bound else default_selection()
+        parameters = {
+            "period": data["period"].code,
+            "instrument": data["instrument"].code,
+            "legal_basis": data["legal_basis"].code if data.get("legal_basis") else None,
+            "kind": data["kind"].code if data.get("kind") else None,
+            "root": data.get("root"),
+            "overdispersion": bool(data.get("overdispersion", True)),
+        }
         body = pagecache.cached_body(
             request,
             name="director-comparison",
             template_name=self.template_name,
             scope=self.access.director_unit_ids,
             context=body_context,
+            parameters=parameters,
         )
         return pagecache.render_body(request, body, title=_("Sammenlign enheder"))
 

@@ -14,6 +14,7 @@ to it), the units the user may choose between, and the query string.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from django.shortcuts import render
@@ -41,13 +42,18 @@ def cached_body(
     scope: Iterable[int],
     context: Callable[[], dict],
     extra: Callable[[], dict] | None = None,
+    parameters: dict | None = None,
 ) -> dict:
-    """``{"html": the body, **extra()}`` for this request's page at the current data version."""
+    """``{"html": the body, **extra()}`` for this request's page at the current data version of ``scope``.
+
+    ``parameters``: what the body depends on, as the view validated it. Without it the query string counts,
+    but only its known parameters (the filter's fields and the tables' paging and sorting), each value cut
+    short — so a client cannot grow the cache by sending ever new query strings."""
     key = {
         "language": get_language(),
         "today": timezone.localdate(),
         "scope": sorted(set(scope)),
-        "query": sorted(request.GET.lists()),
+        "query": parameters if parameters is not None else _known_parameters(request),
     }
 
     def build() -> dict:
@@ -57,7 +63,14 @@ def cached_body(
             raise RuntimeError(f"{template_name}: a cached body must not contain a POST form")
         return {"html": html, **(extra() if extra else {})}
 
-    return dataversion.cached(f"page:{name}", key, build)
+    return dataversion.cached(f"page:{name}", key, build, units=key["scope"])
+
+
+KNOWN = re.compile(r"^(unit|period|start|end|legal_basis|instrument|kind|overdispersion|root|(\w+-)?(page|sort))$")
+
+
+def _known_parameters(request) -> list:
+    return sorted((name, values[0][:40]) for name, values in request.GET.lists() if KNOWN.match(name) and values)
 
 
 def render_body(request, body: dict, *, title: str, charts: bool = True, status: int = 200):

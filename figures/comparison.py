@@ -183,6 +183,7 @@ def unit_comparison(
         "comparison",
         key,
         lambda: _compare(unit_ids, root, instrument, period, legal_basis_id, kind_id, overdispersion, disclose),
+        units=unit_ids,
     )
 
 

@@ -439,6 +439,25 @@ class DataVersion(models.Model):
         return str(self.value)
 
 
+class UnitDataVersion(models.Model):
+    """A unit's own counter, bumped with every write of citizen data in the unit.
+
+    A cached figure set for some units is valid while the global counter (``DataVersion``) and these units'
+    counters are unchanged, so a write in one unit leaves every other unit's dashboards warm, and writers in
+    different units do not queue on one row's lock.
+    """
+
+    unit = models.OneToOneField(OrganisationUnit, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dataversion for en enhed")
+        verbose_name_plural = _("dataversioner for enheder")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.value}"
+
+
 class AggregateCache(models.Model):
     """Cached aggregates (dashboards, comparisons), each stored with the data version it was computed at.
 

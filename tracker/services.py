@@ -49,10 +49,11 @@ def audit_log(
 ) -> AuditEntry:
     """The single place where use of citizen data is recorded; call inside the transaction of the use itself.
 
-    A write (create, change, delete) also bumps the data version, so cached aggregates are recomputed.
+    A write (create, change, delete) also bumps the data version of the units it concerns, so their cached
+    aggregates are recomputed and other units' stay warm.
     """
     if action in (Action.CREATE, Action.CHANGE, Action.DELETE):
-        dataversion.bump()
+        dataversion.bump(units=dataversion.units_of(obj, citizen_id))
     return AuditEntry.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,

@@ -366,3 +366,19 @@ SPECTACULAR_SETTINGS: dict = {
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
 }
+
+
+def _code_release() -> str:
+    """A digest of the code and templates: cached figures and pages are keyed by it, so a deploy of other code
+    never serves what the old code computed (set EFFEKTSPOR_RELEASE to name releases yourself)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in sorted(p for p in BASE_DIR.iterdir() if p.is_dir() and not p.name.startswith((".", "var"))):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+EFFEKTSPOR_RELEASE = os.environ.get("EFFEKTSPOR_RELEASE") or _code_release()

@@ -304,7 +304,7 @@ def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
         "not_on_track_days": not_on_track_days(),
         "language": _in_english(),
     }
-    return dataversion.cached("unit-dashboard", key, lambda: _unit_dashboard(params))
+    return dataversion.cached("unit-dashboard", key, lambda: _unit_dashboard(params), units=params.unit_ids)
 
 
 def _unit_dashboard(params: DashboardParams) -> UnitDashboard:

@@ -18,6 +18,7 @@ the same protected figure (docs/figures.md, "Disclosure control"). Three layers:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import math
@@ -52,13 +53,20 @@ def _secret() -> bytes:
 
 def record_key(kind: str, pk: int) -> float:
     """A fixed pseudo-random key in [¼, ¾) for a record (a course or a citizen), from a keyed hash."""
-    digest = hmac.new(_secret(), f"{kind}:{pk}".encode(), hashlib.sha256).digest()
+    return _record_key(_secret(), kind, pk)
+
+
+@functools.lru_cache(maxsize=500_000)
+def _record_key(secret: bytes, kind: str, pk: int) -> float:
+    # A memo of a pure function of its arguments (the secret included), not state: every process agrees.
+    digest = hmac.new(secret, f"{kind}:{pk}".encode(), hashlib.sha256).digest()
     return 0.25 + int.from_bytes(digest[:8], "big") / 2**64 / 2
 
 
 def cell_key(kind: str, ids: Iterable[int]) -> float:
     """The key of a set of records: the sum of their keys modulo 1 (the same set, the same key)."""
-    return math.fsum(record_key(kind, pk) for pk in set(ids)) % 1.0
+    secret = _secret()
+    return math.fsum(_record_key(secret, kind, pk) for pk in set(ids)) % 1.0
 
 
 def wave(key: float, figure: str) -> float:

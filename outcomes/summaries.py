@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -70,8 +71,11 @@ class Params:
         return Method.NONE
 
 
+@functools.lru_cache(maxsize=65_536)
 def classify(base_score: float, score: float, params: Params) -> tuple[float | None, str]:
-    """(rci, category) of a change from ``base_score`` to ``score`` under the instrument's current parameters."""
+    """(rci, category) of a change from ``base_score`` to ``score`` under the instrument's current parameters.
+
+    Memoised: scores take few values (WHO-5: 26), and a comparison classifies tens of thousands of pairs."""
     if params.method == Method.RCI:
         rci = statistics.reliable_change_index(
             base_score, score, sd=params.reference_sd, reliability=params.reliability

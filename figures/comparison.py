@@ -499,13 +499,12 @@ def _funnels(comparison: Comparison, adjust: bool) -> None:
             comparison.overdispersion = "additive"
     sd = comparison.pooled_sd
     if adjust and sd and len(with_mean) >= 3:
-        # The same for the mean change: τ² of the unit means around the centre (DerSimonian–Laird).
-        means = np.array([r.mean_change for r in with_mean], dtype=float)
-        ns = np.array([r.paired for r in with_mean], dtype=float)
-        w = ns / sd**2
-        q = float(np.sum(w * (means - overall.mean_change) ** 2))
-        if q > float(stats.chi2.ppf(0.95, len(with_mean) - 1)):
-            mean_tau2 = max(0.0, (q - (len(with_mean) - 1)) / float(w.sum() - np.sum(w * w) / w.sum()))
+        # The same for the mean change: winsorised z-scores of the unit means around the centre (Spiegelhalter 2005).
+        od = statistics.overdispersion_means(
+            [r.mean_change for r in with_mean], [r.paired for r in with_mean], target=overall.mean_change, sd=sd
+        )
+        if len(with_mean) * od["phi"] > float(stats.chi2.ppf(0.95, len(with_mean) - 1)):
+            mean_tau2 = od["tau2"]
             comparison.mean_tau2 = mean_tau2
             comparison.overdispersion = "additive"
     for r in with_mean:

@@ -166,6 +166,38 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ("action", "object_type")
     date_hierarchy = "time"
 
+    # Reading the log is itself a use of personal data (it says who looked at whom): logged like any other read.
+    def changelist_view(self, request, extra_context=None):
+        with transaction.atomic():
+            response = super().changelist_view(request, extra_context)
+            changelist = getattr(response, "context_data", {}).get("cl")
+            if changelist is not None:
+                criteria = {k: v for k, v in request.GET.items() if k not in ("p", "o") and v}
+                audit_log(
+                    user=request.user,
+                    action=AuditEntry.Action.SEARCH if criteria else AuditEntry.Action.READ,
+                    purpose="admin_audit_log",
+                    detail={
+                        "criteria": criteria,
+                        "citizen_ids": sorted({e.citizen_id for e in changelist.result_list if e.citizen_id}),
+                    },
+                )
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with transaction.atomic():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            original = getattr(response, "context_data", {}).get("original")
+            if original is not None:
+                audit_log(
+                    user=request.user,
+                    action=AuditEntry.Action.READ,
+                    citizen_id=original.citizen_id,
+                    obj=original,
+                    purpose="admin_audit_log",
+                )
+        return response
+
     def has_add_permission(self, request):
         return False
 

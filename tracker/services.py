@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from tracker import dataversion
@@ -38,6 +40,46 @@ def stored_values(obj: Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     return model_values(type(obj)._default_manager.get(pk=obj.pk), exclude=exclude)
 
 
+# Ten digits, with or without the hyphen after the sixth, not part of a longer number: what a CPR number looks like.
+CPR_PATTERN = re.compile(r"(?<![0-9])([0-9]{6})[- ]?([0-9]{4})(?![0-9])")
+CPR_HASH_SALT = "effektspor.audit.cpr"
+
+
+def cpr_keyed_hash(cpr: str) -> str:
+    """A keyed hash (HMAC-SHA256 with the site's secret) of a CPR number's ten digits.
+
+    The audit log keeps this instead of the number: whoever holds the key (the application) can find every
+    look-up of one CPR number; whoever reads only the table (a backup, the admin) cannot reverse it by trying
+    the few million possible numbers, as they could with a plain hash.
+    """
+    digits = re.sub(r"[^0-9]", "", cpr or "")
+    return salted_hmac(CPR_HASH_SALT, digits, algorithm="sha256").hexdigest()
+
+
+def mask_cpr_text(text: str) -> str:
+    """Every CPR-like number in a text, masked to its date part (DDMMYY-xxxx)."""
+    return CPR_PATTERN.sub(lambda m: f"{m.group(1)}-xxxx", text)
+
+
+def mask_search_value(value: str) -> Any:
+    """A search text as the audit log keeps it: a CPR number (or its first digits) masked, with a keyed hash."""
+    digits = re.sub(r"[- ]", "", value.strip())
+    if digits.isdigit() and len(digits) >= 6:
+        return {"cpr_masked": f"{digits[:6]}-xxxx", "cpr_hash": cpr_keyed_hash(digits)}
+    return value
+
+
+def _scrub(value: Any) -> Any:
+    """A safety net under every audit entry: no CPR number in clear, wherever in the detail it was put."""
+    if isinstance(value, str):
+        return mask_cpr_text(value)
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub(item) for item in value]
+    return value
+
+
 def audit_log(
     *,
     user,
@@ -59,8 +101,8 @@ def audit_log(
         citizen_id=citizen_id,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
-        purpose=purpose[:200],
-        detail=detail or {},
+        purpose=mask_cpr_text(purpose)[:200],
+        detail=_scrub(detail or {}),
     )
 
 

@@ -253,3 +253,52 @@ def measurement_context(*, measurement: Measurement) -> dict:
         "is_latest": index == len(series) - 1,
         "n_measurements": len(series),
     }
+
+
+def shared_timeline(*, citizen: Citizen, scope: dict[str, set[int]]) -> dict | None:
+    """'The whole citizen': what other units recorded, as far as the citizen's consent reaches (``scope``, from
+    ``tracker.selectors.shared_scope``: per kind, the units whose records may be shown). None when nothing is shared.
+
+    Read without user scoping on purpose: the consent is the permission, checked by the caller, and the view logs
+    the look in the same transaction.
+    """
+    if not any(scope.values()):
+        return None
+    measurements = []
+    if scope["measurements"]:
+        measurements = list(
+            Measurement.objects.filter(course__citizen=citizen, course__unit_id__in=scope["measurements"])
+            .select_related("instrument", "course__unit")
+            .order_by("date", "pk")
+        )
+    goals = []
+    if scope["goals"]:
+        goals = list(
+            Goal.objects.filter(course__citizen=citizen, course__unit_id__in=scope["goals"])
+            .select_related("life_domain", "course__unit")
+            .prefetch_related(Prefetch("reviews", queryset=GoalReview.objects.order_by("date", "pk")))
+        )
+        for goal in goals:
+            goal.latest_level = goal_latest_level(goal)
+    collaborations = []
+    if scope["collaborations"]:
+        collaborations = list(
+            Collaboration.objects.filter(course__citizen=citizen, course__unit_id__in=scope["collaborations"])
+            .select_related("partner__sector", "kind", "course__unit")
+            .order_by("date", "pk")
+        )
+    events = (
+        [{"date": m.date, "kind": "measurement", "unit": m.course.unit, "record": m} for m in measurements]
+        + [{"date": g.created_on, "kind": "goal", "unit": g.course.unit, "record": g} for g in goals]
+        + [{"date": c.date, "kind": "collaboration", "unit": c.course.unit, "record": c} for c in collaborations]
+    )
+    events.sort(key=lambda e: e["date"], reverse=True)
+    unit_ids = set().union(*scope.values())
+    return {
+        "events": events,
+        "goals": goals,
+        "unit_ids": sorted(unit_ids),
+        "n_measurements": len(measurements),
+        "n_goals": len(goals),
+        "n_collaborations": len(collaborations),
+    }

@@ -11,7 +11,7 @@ class TrackerConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from tracker import audit
+        from tracker import audit, search
         from tracker.middleware import session_refreshed_at_login
         from tracker.tables import install_signature_cache
 
@@ -21,6 +21,8 @@ class TrackerConfig(AppConfig):
         # The audit log's append-only triggers (tracker/audit.py): the SQLite guard function on every new
         # connection, and the triggers re-created after every migrate (SQLite drops them when it rebuilds a table).
         audit.connect_signals(self)
+        # Case-insensitive search in every alphabet on SQLite (tracker/search.py).
+        search.connect_signals()
 
 
 class EffektsporAdminConfig(admin_apps.AdminConfig):

@@ -3,8 +3,9 @@
 - :func:`citizen_record` gathers everything we hold about one citizen — the citizen, every course in every unit,
   measurements with their answers, goals with their levels and reviews, collaborations with the partners' names,
   trajectory summaries — and the dates and purposes of the look-ups on them (from the audit log, without the staff
-  identities). It reads across units on purpose: who may ask for it is decided by
-  ``tracker.selectors.citizen_get_for_record`` (a leader of a unit where the citizen has a course).
+  identities). It is produced only for a registered request (``tracker.models.AccessRequest``, found through
+  ``tracker.selectors.access_request_get``: a leader of the unit that received it), and holds the courses of that
+  unit and of the units whose records the citizen has consented to share with it (docs/privacy.md).
 - :func:`anonymisation_candidates` and :func:`citizen_anonymise` implement the retention rule (DOMAIN.md §6):
   once all of a citizen's courses are closed and the latest ended more than ``EFFEKTSPOR_RETENTION_YEARS`` ago,
   the name becomes "Anonymiseret", CPR number and external id are removed, and every free text (measurement notes,
@@ -47,6 +48,16 @@ PURPOSES = {
     "citizen_record_json": _("Indsigt: hele journalen blev udleveret som datafil"),
     "anonymisation": _("Oplysningerne blev anonymiseret efter opbevaringsperioden"),
     "admin": _("Oplysningerne blev vist i administrationen"),
+    "admin_audit_log": _("Loggen over brug af oplysningerne blev læst i administrationen"),
+    "citizen_match": _("Borgeren blev genkendt på CPR-nummeret ved registrering i en enhed"),
+    "external_id_withheld": _("Et eksternt id fra et andet system blev ikke gemt"),
+    "cpr_probe": _("Et CPR-nummer, der tilhører en anden registrering, blev forsøgt gemt"),
+    "consent": _("Borgerens samtykke til deling mellem enheder blev registreret"),
+    "consent_withdrawn": _("Borgerens samtykke blev trukket tilbage"),
+    "consent_shared_view": _("Oplysninger fra andre enheder blev vist med borgerens samtykke"),
+    "access_request": _("Borgerens anmodning om indsigt blev registreret"),
+    "correction": _("En registrering blev rettet"),
+    "correction_form": _("Rettelse af en registrering blev forberedt"),
     # Import and export (issue 9)
     "import": _("Oplysninger blev indlæst fra en fil"),
     "import_preview": _("En fil til indlæsning blev kontrolleret mod borgerens oplysninger"),
@@ -107,10 +118,13 @@ def lookups(citizen: Citizen) -> list[dict[str, Any]]:
     ]
 
 
-def citizen_record(citizen: Citizen) -> dict[str, Any]:
-    """Every record of one citizen, as plain JSON-able data (the art. 15 export and its printable page)."""
+def citizen_record(citizen: Citizen, *, unit_ids: set[int] | None = None) -> dict[str, Any]:
+    """Every record of one citizen, as plain JSON-able data (the art. 15 export and its printable page).
+
+    ``unit_ids`` limits the courses to those units (the unit producing the record and those sharing with it)."""
+    course_filter = {"unit_id__in": unit_ids} if unit_ids is not None else {}
     courses = list(
-        Course.objects.filter(citizen=citizen)
+        Course.objects.filter(citizen=citizen, **course_filter)
         .select_related("unit", "legal_basis", "end_reason")
         .prefetch_related(
             Prefetch(

@@ -13,7 +13,17 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from tracker import dataversion
-from tracker.models import AuditEntry, Citizen, Collaboration, Course, EndReason, Partner
+from tracker.models import (
+    AccessRequest,
+    AuditEntry,
+    Citizen,
+    Collaboration,
+    Consent,
+    Course,
+    EndReason,
+    Partner,
+    normalise_cpr,
+)
 
 Action = AuditEntry.Action
 
@@ -238,3 +248,201 @@ def collaboration_record(
         detail={"after": model_values(collab, exclude=("note",))},
     )
     return collab
+
+
+# --- A citizen known elsewhere ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def citizen_register(
+    *,
+    user,
+    unit_ids: set[int] | frozenset[int],
+    channel: str,
+    name: str,
+    cpr: str | None = None,
+    gender: str = Citizen.Gender.UNKNOWN,
+    birth_year: int | None = None,
+    external_id: str | None = None,
+) -> Citizen:
+    """Register a citizen from the page, the API or an import — the one place the three channels share.
+
+    The answer is the same whether or not the CPR number is already known, so registering is no way to learn
+    whether someone is a citizen of another unit:
+
+    - a CPR number already registered means the same person: the existing citizen is returned (the caller starts
+      its course on it), its details are not changed, and the match is logged (``citizen_match``). What other units
+      have recorded stays theirs: a unit sees only its own courses unless the citizen has consented;
+    - an external id matches only a citizen with a course in one of ``unit_ids`` (the caller's own units); one that
+      belongs to a citizen elsewhere is not stored on the new record (external ids are per system, and another
+      unit's cannot identify anyone here), and that is logged too.
+    """
+    from tracker.selectors import citizen_matches
+
+    digits = normalise_cpr(cpr) if cpr else None
+    external_id = (external_id or "").strip() or None
+    matches = citizen_matches(unit_ids=unit_ids, cprs=[digits], external_ids=[external_id])
+    match = matches.by_cpr.get(digits) if digits else None
+    if match is None and external_id:
+        match = matches.by_external.get(external_id)
+    known = Citizen.objects.get(pk=match.pk) if match else None
+    if known is not None:
+        # Validate what was typed as for a new citizen: the answer must not depend on the match.
+        candidate = Citizen(name=name, cpr=digits, gender=gender, birth_year=birth_year)
+        candidate.full_clean(exclude=["cpr", "external_id"], validate_unique=False, validate_constraints=False)
+        audit_log(
+            user=user,
+            action=Action.SEARCH,
+            citizen_id=known.pk,
+            obj=known,
+            purpose="citizen_match",
+            detail={
+                "channel": channel,
+                "matched_on": "cpr" if digits and known.cpr == digits else "external_id",
+                "known_in_own_unit": match.in_own_units,
+            },
+        )
+        return known
+    withheld = external_id in matches.external_taken
+    citizen = citizen_create(
+        user=user,
+        name=name,
+        cpr=digits,
+        gender=gender,
+        birth_year=birth_year,
+        external_id=None if withheld else external_id,
+    )
+    if withheld:
+        audit_log(
+            user=user,
+            action=Action.SEARCH,
+            citizen_id=citizen.pk,
+            obj=citizen,
+            purpose="external_id_withheld",
+            detail={"channel": channel},
+        )
+    return citizen
+
+
+def cpr_change_allowed(*, user, citizen: Citizen, cpr: str | None) -> None:
+    """A CPR number that belongs to another citizen cannot be given to this one (two records of one person must be
+    merged by an administrator). The refusal says nothing about the other record, and the attempt is logged."""
+    digits = normalise_cpr(cpr) if cpr else None
+    if digits and Citizen.objects.filter(cpr=digits).exclude(pk=citizen.pk).exists():
+        audit_log(
+            user=user,
+            action=Action.SEARCH,
+            citizen_id=citizen.pk,
+            obj=citizen,
+            purpose="cpr_probe",
+            detail={"cpr_hash": cpr_keyed_hash(digits)},
+        )
+        raise ValidationError(
+            {
+                "cpr": _(
+                    "CPR-nummeret kan ikke gemmes på denne borger. Kontakt en administrator, hvis borgeren er "
+                    "registreret to gange."
+                )
+            }
+        )
+
+
+# --- Consent and the right of access -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    user,
+    citizen: Citizen,
+    to_unit,
+    from_units,
+    given_on: datetime.date,
+    share_measurements: bool = True,
+    share_goals: bool = True,
+    share_collaborations: bool = False,
+    form: str = Consent.Form.WRITTEN,
+    valid_until: datetime.date | None = None,
+) -> Consent:
+    """Record the citizen's consent that ``to_unit`` may see what ``from_units`` have recorded (chosen kinds)."""
+    from django.utils import timezone
+
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("Datoen må ikke ligge i fremtiden.")})
+    from_units = [u for u in from_units if u.pk != to_unit.pk]
+    if not from_units:
+        raise ValidationError({"from_units": _("Vælg mindst én anden enhed, hvis oplysninger må deles.")})
+    if not (share_measurements or share_goals or share_collaborations):
+        raise ValidationError(_("Vælg mindst én slags oplysninger, der må deles."))
+    consent = Consent(
+        citizen=citizen,
+        to_unit=to_unit,
+        given_on=given_on,
+        given_to=user if getattr(user, "is_authenticated", False) else None,
+        share_measurements=share_measurements,
+        share_goals=share_goals,
+        share_collaborations=share_collaborations,
+        form=form,
+        valid_until=valid_until,
+    )
+    consent.full_clean()
+    consent.save()
+    consent.from_units.set(from_units)
+    audit_log(
+        user=user,
+        action=Action.CREATE,
+        citizen_id=citizen.pk,
+        obj=consent,
+        purpose="consent",
+        detail={"after": {**model_values(consent), "from_units": sorted(u.pk for u in from_units)}},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, user, consent: Consent, withdrawn_on: datetime.date) -> Consent:
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("Samtykket er allerede trukket tilbage."))
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawn_by = user if getattr(user, "is_authenticated", False) else None
+    consent.full_clean()
+    consent.save()
+    audit_log(
+        user=user,
+        action=Action.CHANGE,
+        citizen_id=consent.citizen_id,
+        obj=consent,
+        purpose="consent_withdrawn",
+        detail={"withdrawn_on": withdrawn_on.isoformat()},
+    )
+    return consent
+
+
+@transaction.atomic
+def access_request_register(
+    *, user, citizen: Citizen, unit, received_on: datetime.date, delivery: str, note: str = ""
+) -> AccessRequest:
+    """Register a request for access (GDPR art. 15) before anything is produced: when, where, how delivered."""
+    from django.utils import timezone
+
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("Datoen må ikke ligge i fremtiden.")})
+    request = AccessRequest(
+        citizen=citizen,
+        unit=unit,
+        received_on=received_on,
+        delivery=delivery,
+        note=note,
+        registered_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    request.full_clean()
+    request.save()
+    audit_log(
+        user=user,
+        action=Action.CREATE,
+        citizen_id=citizen.pk,
+        obj=request,
+        purpose="access_request",
+        detail={"after": model_values(request, exclude=("note",))},
+    )
+    return request

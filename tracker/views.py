@@ -19,7 +19,14 @@ from dashboards import charts
 from outcomes import selectors as outcome_selectors
 from tracker import selectors, services
 from tracker.filters import CitizenCourseFilterSet, PartnerFilterSet
-from tracker.forms import CitizenForm, CollaborationForm, CourseEndForm, CourseStartForm, PartnerForm
+from tracker.forms import (
+    CitizenForm,
+    CollaborationForm,
+    ConsentForm,
+    CourseEndForm,
+    CourseStartForm,
+    PartnerForm,
+)
 from tracker.models import AuditEntry
 from tracker.tables import CitizenCourseTable, PartnerTable
 
@@ -125,7 +132,8 @@ class CitizenListView(RoleRequiredMixin, SingleTableMixin, FilterView):
 
 
 class CitizenDetailView(RoleRequiredMixin, View):
-    """'Borgerens overblik': the citizen's courses, measurements, goals and collaborations."""
+    """'Borgerens overblik': the citizen's courses, measurements, goals and collaborations in the user's units, and —
+    with the citizen's consent — what other units recorded ('the whole citizen'), each look logged."""
 
     def get(self, request, pk: int):
         with transaction.atomic():
@@ -134,8 +142,22 @@ class CitizenDetailView(RoleRequiredMixin, View):
             services.audit_log(
                 user=request.user, action=Action.READ, citizen_id=citizen.pk, obj=citizen, purpose="citizen_detail"
             )
+            scope = selectors.shared_scope(unit_ids=self.access.member_unit_ids, citizen=citizen)
+            shared = outcome_selectors.shared_timeline(citizen=citizen, scope=scope)
+            if shared is not None:
+                services.audit_log(
+                    user=request.user,
+                    action=Action.READ,
+                    citizen_id=citizen.pk,
+                    obj=citizen,
+                    purpose="consent_shared_view",
+                    detail={"unit_ids": shared["unit_ids"], "scope": {k: sorted(v) for k, v in scope.items()}},
+                )
+            context["consents"] = list(selectors.consent_list(user=request.user, citizen=citizen))
         context.update(charts.citizen_charts(context))
-        # The complete record (GDPR art. 15) is for leaders of a unit where the citizen has a course.
+        context["shared"] = shared
+        # The complete record (GDPR art. 15) is produced, for a registered request, by a leader of a unit where the
+        # citizen has a course.
         context["can_export_record"] = bool(self.access.leader_unit_ids & {c.unit_id for c in context["courses"]})
         return render(request, "tracker/citizen_detail.html", {"citizen": citizen, **context})
 
@@ -158,7 +180,13 @@ class CitizenCreateView(RoleRequiredMixin, View):
         if citizen_form.is_valid() and course_form.is_valid():
             try:
                 with transaction.atomic():
-                    citizen = services.citizen_create(user=request.user, **citizen_form.cleaned_data)
+                    # A CPR number known in another unit is the same person: the answer is the same either way.
+                    citizen = services.citizen_register(
+                        user=request.user,
+                        unit_ids=self.access.member_unit_ids,
+                        channel="page",
+                        **citizen_form.cleaned_data,
+                    )
                     services.course_start(user=request.user, citizen=citizen, **course_form.cleaned_data)
             except ValidationError as exc:
                 citizen_form.add_error(None, exc)
@@ -182,6 +210,8 @@ class CitizenUpdateView(RoleRequiredMixin, View):
         form = CitizenForm(request.POST, instance=citizen)
         if form.is_valid():
             try:
+                # Outside the update's transaction: a refused attempt is logged and the log entry must stay.
+                services.cpr_change_allowed(user=request.user, citizen=citizen, cpr=form.cleaned_data.get("cpr"))
                 services.citizen_update(user=request.user, citizen=citizen, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -326,3 +356,53 @@ class PartnerCreateView(RoleRequiredMixin, View):
                 messages.success(request, _("Samarbejdspartneren er oprettet."))
                 return redirect("tracker:partner_list")
         return render(request, self.template_name, {"form": form}, status=400)
+
+
+class ConsentView(RoleRequiredMixin, View):
+    """The citizen's consents to sharing between units: the list, and a form to record a new one."""
+
+    template_name = "tracker/consent_list.html"
+
+    def form(self, data=None):
+        units = selectors.unit_list(user=self.request.user)
+        # Every other unit of the municipality is offered (the citizen names them): the list says nothing about where
+        # the citizen is known.
+        others = selectors.other_units(user=self.request.user)
+        return ConsentForm(data, units=units, other_units=others)
+
+    def context(self, citizen, form) -> dict:
+        consents = selectors.consent_list(user=self.request.user, citizen=citizen)
+        return {"citizen": citizen, "form": form, "consents": consents, "today": timezone.localdate()}
+
+    def get(self, request, pk: int):
+        with transaction.atomic():
+            citizen = selectors.citizen_get(user=request.user, pk=pk)
+            _audit_read(request, citizen.pk, citizen, "consent_form")
+            return render(request, self.template_name, self.context(citizen, self.form()))
+
+    def post(self, request, pk: int):
+        citizen = selectors.citizen_get(user=request.user, pk=pk)
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                services.consent_record(user=request.user, citizen=citizen, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Samtykket er registreret."))
+                return redirect("tracker:consent_list", pk=citizen.pk)
+        return render(request, self.template_name, self.context(citizen, form), status=400)
+
+
+class ConsentWithdrawView(RoleRequiredMixin, View):
+    """The citizen withdraws a consent: from today, nothing more is shown under it (POST only)."""
+
+    def post(self, request, pk: int):
+        consent = selectors.consent_get(user=request.user, pk=pk)
+        try:
+            services.consent_withdraw(user=request.user, consent=consent, withdrawn_on=timezone.localdate())
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Samtykket er trukket tilbage."))
+        return redirect("tracker:consent_list", pk=consent.citizen_id)

@@ -340,7 +340,10 @@ def test_citizen_update_refuses_another_citizens_cpr(client, world):
     )
     assert response.status_code == 400
     assert 'value="010190-1234"' in response.content.decode()
-    assert row_counts() == before
+    # Nothing saved but the log of the attempt (a CPR number that belongs to someone else is an existence probe).
+    assert row_counts() == {**before, "AuditEntry": before["AuditEntry"] + 1}
+    probe = AuditEntry.objects.get(purpose="cpr_probe")
+    assert "0101901234" not in str(probe.detail) and probe.citizen_id == other.pk
     other.refresh_from_db()
     assert other.cpr is None
 

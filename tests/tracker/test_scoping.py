@@ -31,6 +31,7 @@ from tracker.models import (
     Course,
     EndReason,
     LegalBasis,
+    Membership,
     Partner,
     Sector,
 )
@@ -98,8 +99,24 @@ def unit_b_data(world):
     goal = make_goal(world.course_b, world.bob, B_SECRET)
     outcome_services.goal_review_record(user=world.bob, goal=goal, date=today(), level=1)
     collaboration = collaborate(world.course_b, world.bob, partner, usefulness=1, note="B-ONLY-NOTE")
+    # A leader of B, a request for access registered there, and a consent that lets B see A's records.
+    leader_b = factories.UserFactory(username="leader_b_scoping")
+    Membership.objects.create(user=leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
+    access_request = services.access_request_register(
+        user=leader_b, citizen=world.citizen_b, unit=world.unit_b, received_on=today(), delivery="in_person"
+    )
+    consent = services.consent_record(
+        user=world.bob, citizen=world.citizen_b, to_unit=world.unit_b, from_units=[world.unit_a], given_on=today()
+    )
     audit.purge_all(reason="test setup", log=False)  # setup is not what the tests count (the log is append-only)
-    return {"measurement": measurement, "goal": goal, "collaboration": collaboration, "partner": partner}
+    return {
+        "measurement": measurement,
+        "goal": goal,
+        "collaboration": collaboration,
+        "partner": partner,
+        "access_request": access_request,
+        "consent": consent,
+    }
 
 
 # --- The URLs, from tracker/urls.py and outcomes/urls.py ---------------------------------------------
@@ -125,8 +142,14 @@ def unit_b_urls(world, data) -> list[tuple[str, str]]:
         ("goal_create", reverse("outcomes:goal_create", args=[course])),
         ("goal_review_create", reverse("outcomes:goal_review_create", args=[data["goal"].pk])),
         ("citizen_summary", reverse("outcomes:citizen_summary", args=[citizen])),
-        ("citizen_record", reverse("tracker:citizen_record", args=[citizen])),
-        ("citizen_record_json", reverse("tracker:citizen_record_json", args=[citizen])),
+        ("access_request_create", reverse("tracker:access_request_create", args=[citizen])),
+        ("access_request_record", reverse("tracker:access_request_record", args=[data["access_request"].pk])),
+        (
+            "access_request_record_json",
+            reverse("tracker:access_request_record_json", args=[data["access_request"].pk]),
+        ),
+        ("consent_list", reverse("tracker:consent_list", args=[citizen])),
+        ("consent_withdraw", reverse("tracker:consent_withdraw", args=[data["consent"].pk])),
     ]
     for code in Instrument.objects.order_by("code").values_list("code", flat=True):
         urls.append(("measurement_create", reverse("outcomes:measurement_create", args=[course, code])))
@@ -195,8 +218,8 @@ def test_caseworker_gets_404_for_every_get_url_of_another_unit(client, world, un
             assert response.status_code == 404, (name, url)
             checked += 1
         else:
-            assert response.status_code == 405, (name, url)  # cpr_reveal: POST only, whatever the id
-    assert checked == len(unit_b_urls(world, unit_b_data)) - 1
+            assert response.status_code == 405, (name, url)  # cpr_reveal, consent_withdraw: POST only
+    assert checked == len(unit_b_urls(world, unit_b_data)) - 2
     assert not AuditEntry.objects.exists()
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from outcomes import scoring
 from outcomes.models import Goal, GoalReview, Informer, Instrument, InstrumentItem
 from outcomes.services import scoring_messages
-from tracker.forms import DateInput
+from tracker.forms import DateInput, ReasonForm
 
 ITEM_PREFIX = "item_"
 
@@ -152,3 +152,20 @@ class GoalReviewForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+
+
+class MeasurementEditForm(MeasurementForm):
+    """Correct a measurement: its answers and details as recorded, and why it is corrected."""
+
+    reason = ReasonForm.base_fields["reason"]
+
+    def detail_fields(self):
+        return [*super().detail_fields(), self["reason"]]
+
+
+class GoalEditForm(GoalForm):
+    reason = ReasonForm.base_fields["reason"]
+
+
+class GoalReviewEditForm(GoalReviewForm):
+    reason = ReasonForm.base_fields["reason"]

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from outcomes import statistics
 from outcomes.models import (
@@ -61,6 +62,18 @@ def goal_get(*, user, pk: int) -> Goal:
         return goal_list(user=user).get(pk=pk)
     except Goal.DoesNotExist:
         raise Http404("No such goal") from None
+
+
+def review_get(*, user, pk: int) -> GoalReview:
+    units = tracker_selectors.access_for(user).member_unit_ids
+    try:
+        return (
+            GoalReview.objects.filter(goal__course__unit_id__in=units)
+            .select_related("goal__course__citizen")
+            .get(pk=pk)
+        )
+    except GoalReview.DoesNotExist:
+        raise Http404("No such review") from None
 
 
 def goal_latest_level(goal: Goal) -> int:
@@ -302,3 +315,38 @@ def shared_timeline(*, citizen: Citizen, scope: dict[str, set[int]]) -> dict | N
         "n_goals": len(goals),
         "n_collaborations": len(collaborations),
     }
+
+
+def correction_history(*, citizen: Citizen, course_ids) -> list[dict]:
+    """The corrections of the citizen's records in the given courses, newest first: when, who, what, which kind of
+    change and why (from the audit trail: a deleted record stays there with its reason)."""
+    from tracker.models import AuditEntry
+
+    labels = {
+        "outcomes.measurement": _("Måling"),
+        "outcomes.goal": _("Mål"),
+        "outcomes.goalreview": _("Opfølgning på mål"),
+        "tracker.collaboration": _("Samarbejde"),
+    }
+    wanted = set(course_ids)
+    rows = []
+    for entry in AuditEntry.objects.filter(citizen_id=citizen.pk, purpose="correction").select_related("user"):
+        if entry.detail.get("course_id") not in wanted:
+            continue
+        before, after = entry.detail.get("before") or {}, entry.detail.get("after") or {}
+        changed = sorted(k for k in after if before.get(k) != after.get(k))
+        if entry.detail.get("note_changed"):
+            changed.append("note")
+        rows.append(
+            {
+                "time": entry.time,
+                "user": entry.user,
+                "action": entry.action,
+                "action_label": entry.get_action_display(),
+                "kind": labels.get(entry.object_type, entry.object_type),
+                "object_id": entry.object_id,
+                "changed": changed,
+                "reason": entry.detail.get("reason", ""),
+            }
+        )
+    return rows

@@ -260,3 +260,20 @@ class ConsentForm(forms.Form):
         if not (cleaned.get("share_measurements") or cleaned.get("share_goals") or cleaned.get("share_collaborations")):
             raise forms.ValidationError(_("Vælg mindst én slags oplysninger, der må deles."))
         return cleaned
+
+
+class ReasonForm(forms.Form):
+    """Why a record is corrected or deleted: required, kept in the audit trail and shown in the record's history."""
+
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Fx “forkert dato”, “registreret på den forkerte borger”. Gemmes i historikken."),
+    )
+
+
+class CollaborationEditForm(CollaborationForm):
+    """Correct a collaboration: the same fields as when it was logged, and why it is corrected."""
+
+    reason = ReasonForm.base_fields["reason"]

@@ -327,3 +327,17 @@ def citizen_matches(*, unit_ids, cprs, external_ids, chunk_size: int = 2000) -> 
             else:
                 taken.add(external)
     return CitizenMatches(by_cpr, by_external, taken)
+
+
+def collaboration_get(*, user, pk: int):
+    """One collaboration around a course in the user's units, or Http404."""
+    from tracker.models import Collaboration
+
+    try:
+        return (
+            Collaboration.objects.filter(course__unit_id__in=access_for(user).member_unit_ids)
+            .select_related("course__citizen", "partner__sector", "kind")
+            .get(pk=pk)
+        )
+    except Collaboration.DoesNotExist:
+        raise Http404("No such collaboration") from None

@@ -203,11 +203,16 @@ def collaboration_log(
     """Record a collaboration, creating its partner first when it is new — both or neither. A partner of that name
     already in that sector's register is the one meant, not a second copy."""
     if partner is None:
-        name = new_partner_name.strip()
-        partner = Partner.objects.filter(name__iexact=name, sector=new_partner_sector).first() or partner_create(
-            user=user, name=name, sector=new_partner_sector
-        )
+        partner = partner_for(user=user, name=new_partner_name, sector=new_partner_sector)
     return collaboration_record(user=user, course=course, partner=partner, **fields)
+
+
+def partner_for(*, user, name: str, sector) -> Partner:
+    """The partner of that name in that sector's register, created if it is new."""
+    name = name.strip()
+    return Partner.objects.filter(name__iexact=name, sector=sector).first() or partner_create(
+        user=user, name=name, sector=sector
+    )
 
 
 @transaction.atomic
@@ -446,3 +451,67 @@ def access_request_register(
         detail={"after": model_values(request, exclude=("note",))},
     )
     return request
+
+
+# --- Corrections -----------------------------------------------------------------------------------------------
+
+COLLABORATION_FIELDS = ("partner", "kind", "date", "initiated_by", "citizen_participated", "usefulness", "note")
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv kort, hvorfor registreringen rettes eller slettes.")})
+    return reason[:500]
+
+
+@transaction.atomic
+def collaboration_update(*, user, collaboration: Collaboration, reason: str, **fields: Any) -> Collaboration:
+    """Correct a collaboration; figures follow (data version bumped); the reason is kept in the audit trail."""
+    reason = _reason(reason)
+    course = collaboration.course
+    before = stored_values(collaboration, exclude=("note",))
+    old_note = Collaboration.objects.values_list("note", flat=True).get(pk=collaboration.pk)
+    date = fields.get("date", collaboration.date)
+    if date < course.start:
+        raise ValidationError({"date": _("Datoen ligger før forløbets start.")})
+    if course.end and date > course.end:
+        raise ValidationError({"date": _("Datoen ligger efter forløbets afslutning.")})
+    for key, value in fields.items():
+        if key not in COLLABORATION_FIELDS:
+            raise TypeError(key)
+        setattr(collaboration, key, value)
+    collaboration.full_clean()
+    collaboration.save()
+    detail = {
+        "course_id": course.pk,
+        "before": before,
+        "after": model_values(collaboration, exclude=("note",)),
+        "reason": reason,
+    }
+    if collaboration.note != old_note:
+        detail["note_changed"] = True
+    audit_log(
+        user=user,
+        action=Action.CHANGE,
+        citizen_id=course.citizen_id,
+        obj=collaboration,
+        purpose="correction",
+        detail=detail,
+    )
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_delete(*, user, collaboration: Collaboration, reason: str) -> None:
+    reason = _reason(reason)
+    course = collaboration.course
+    audit_log(
+        user=user,
+        action=Action.DELETE,
+        citizen_id=course.citizen_id,
+        obj=collaboration,
+        purpose="correction",
+        detail={"course_id": course.pk, "before": model_values(collaboration, exclude=("note",)), "reason": reason},
+    )
+    collaboration.delete()

@@ -146,3 +146,133 @@ AUDIT_CASES: list[dict] = [
         "expected_status": (302,),
     },
 ]
+
+
+# --- Corrections ------------------------------------------------------------------------------------------------
+
+
+def a_measurement(w) -> dict:
+    return {"pk": w.measurement_a.pk}
+
+
+def a_goal(w) -> dict:
+    return {"pk": w.goal_a.pk}
+
+
+def a_review(w) -> dict:
+    return {"pk": w.goal_a.reviews.first().pk}
+
+
+def a_collaboration(w) -> dict:
+    """A collaboration around citizen A's course, logged by alice."""
+    from django.utils import timezone
+
+    from tracker import services
+    from tracker.models import CollaborationKind, Partner, Sector
+
+    partner, _created = Partner.objects.get_or_create(name="Jobcenter", sector=Sector.objects.get(code="jobcenter"))
+    collab = services.collaboration_record(
+        user=w.alice,
+        course=w.course_a,
+        partner=partner,
+        kind=CollaborationKind.objects.get(code="meeting"),
+        date=timezone.localdate(),
+        initiated_by="unit",
+        note="A-COLLAB-NOTE",
+    )
+    return {"pk": collab.pk}
+
+
+for _name, _kwargs in (
+    ("outcomes:measurement_update", a_measurement),
+    ("outcomes:measurement_delete", a_measurement),
+    ("outcomes:goal_update", a_goal),
+    ("outcomes:goal_delete", a_goal),
+    ("outcomes:goal_review_update", a_review),
+    ("outcomes:goal_review_delete", a_review),
+    ("tracker:collaboration_update", a_collaboration),
+    ("tracker:collaboration_delete", a_collaboration),
+):
+    ENTRIES[_name] = Entry(_kwargs, GET=OBJECT_GET, POST=OBJECT_FORM_POST, citizen_data=True)
+
+
+def _measurement_edit(w) -> dict:
+    from django.utils import timezone
+
+    from outcomes.models import Instrument
+
+    items = Instrument.objects.get(code="who5").items.values_list("link_id", flat=True)
+    return {
+        "date": (timezone.localdate() - datetime.timedelta(days=10)).isoformat(),
+        "informer": "citizen",
+        "reason": "Forkert svar på spørgsmål 1",
+        **{f"item_{link}": "4" for link in items},
+    }
+
+
+def _goal_edit(w) -> dict:
+    g = w.goal_a
+    return {
+        "text": "Et rettet mål",
+        "life_domain": g.life_domain_id,
+        "level_minus2": "a",
+        "level_minus1": "b",
+        "level_0": "c",
+        "level_plus1": "d",
+        "level_plus2": "e",
+        "baseline_level": "-1",
+        "created_on": g.created_on.isoformat(),
+        "reason": "Stavefejl",
+    }
+
+
+def _review_edit(w) -> dict:
+    review = w.goal_a.reviews.first()
+    return {"date": review.date.isoformat(), "level": "1", "note": "", "reason": "Forkert niveau"}
+
+
+def _collaboration_edit(w) -> dict:
+    from django.utils import timezone
+
+    from tracker.models import CollaborationKind
+
+    return {
+        "partner_name": "Jobcenter",
+        "kind": CollaborationKind.objects.get(code="meeting").pk,
+        "date": timezone.localdate().isoformat(),
+        "initiated_by": "partner",
+        "citizen_participated": "on",
+        "usefulness": "4",
+        "reason": "Jobcenteret tog initiativet",
+    }
+
+
+def _reason(w) -> dict:
+    return {"reason": "Registreret på den forkerte borger"}
+
+
+for _name, _kwargs, _edit, _action in (
+    ("outcomes:measurement_update", a_measurement, _measurement_edit, "change"),
+    ("outcomes:measurement_delete", a_measurement, _reason, "delete"),
+    ("outcomes:goal_update", a_goal, _goal_edit, "change"),
+    ("outcomes:goal_delete", a_goal, _reason, "delete"),
+    ("outcomes:goal_review_update", a_review, _review_edit, "change"),
+    ("outcomes:goal_review_delete", a_review, _reason, "delete"),
+    ("tracker:collaboration_update", a_collaboration, _collaboration_edit, "change"),
+    ("tracker:collaboration_delete", a_collaboration, _reason, "delete"),
+):
+    AUDIT_CASES.append(
+        {"name": _name, "method": "GET", "user": "alice", "kwargs": _kwargs, "purpose": "correction_form"}
+    )
+    AUDIT_CASES.append(
+        {
+            "name": _name,
+            "method": "POST",
+            "user": "alice",
+            "kwargs": _kwargs,
+            "data": _edit,
+            "action": _action,
+            "purpose": "correction",
+            "expected_status": (302,),
+        }
+    )

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,6 +35,7 @@ WINDOW_SECONDS = 15 * 60
 FAILURES_PER_ADDRESS = 10
 ATTEMPTS_PER_CODE = 30
 _RESERVED = "_effektspor_lookup_reserved"
+LOCK_RETRIES = 200
 
 
 def _address_key(request) -> str:
@@ -62,6 +64,23 @@ def incr(key: str, delta: int = 1) -> int:
         pipe.set(full_key, 0, ex=WINDOW_SECONDS, nx=True)
         pipe.incrby(full_key, delta)
         return int(pipe.execute()[1])
+    return _retry_locked(lambda: _db_incr(key, delta))
+
+
+def _retry_locked(operation):
+    """Run a database operation again while SQLite answers "database table is locked" (shared-cache connections)
+    or "database is locked" (past the busy timeout) instead of waiting; the transaction was rolled back whole."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return operation()
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _db_incr(key: str, delta: int) -> int:
     now = timezone.now()
     with transaction.atomic():
         rows = RateCounter.objects.filter(key=key, expires_at__gt=now)
@@ -82,8 +101,8 @@ def value(key: str) -> int:
     client, full_key = _redis_client(key)
     if client is not None:
         return int(client.get(full_key) or 0)
-    row = RateCounter.objects.filter(key=key, expires_at__gt=timezone.now()).values_list("count", flat=True).first()
-    return row or 0
+    rows = RateCounter.objects.filter(key=key, expires_at__gt=timezone.now()).values_list("count", flat=True)
+    return _retry_locked(lambda: rows.first()) or 0
 
 
 def reset(key: str) -> None:

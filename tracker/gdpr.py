@@ -58,6 +58,8 @@ PURPOSES = {
     "access_request": _("Borgerens anmodning om indsigt blev registreret"),
     "correction": _("En registrering blev rettet"),
     "correction_form": _("Rettelse af en registrering blev forberedt"),
+    "consent_form": _("Borgerens samtykker til deling blev vist"),
+    "access_request_form": _("Registrering af en anmodning om indsigt blev forberedt"),
     # Import and export (issue 9)
     "import": _("Oplysninger blev indlæst fra en fil"),
     "import_preview": _("En fil til indlæsning blev kontrolleret mod borgerens oplysninger"),

@@ -234,8 +234,16 @@ def collaboration_sector_rows(collaborations: list[Collaboration]) -> list[dict]
     return rows
 
 
-def course_measurement_dates(*, course: Course, instrument: Instrument) -> set:
-    return set(Measurement.objects.filter(course=course, instrument=instrument).values_list("date", flat=True))
+def perspective(informer: str) -> str:
+    """Whose view a measurement gives: the staff's own rating, or the citizen's (alone, supported or by a relative)."""
+    return "staff" if informer == Informer.STAFF else "citizen"
+
+
+def course_measurement_dates(*, course: Course, instrument: Instrument) -> set[tuple]:
+    """(date, perspective) of the course's measurements with the instrument: a second measurement on the same day
+    from the same perspective is asked about; the staff's rating beside the citizen's on the same day is the point."""
+    rows = Measurement.objects.filter(course=course, instrument=instrument).values_list("date", "informer")
+    return {(date, perspective(informer)) for date, informer in rows}
 
 
 def measurement_context(*, measurement: Measurement) -> dict:

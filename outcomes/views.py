@@ -204,7 +204,7 @@ class MeasurementUpdateView(RoleRequiredMixin, View):
         return MeasurementEditForm(
             data,
             instrument=measurement.instrument,
-            existing_dates=dates - {measurement.date},
+            existing_dates=dates - {(measurement.date, selectors.perspective(measurement.informer))},
             initial={
                 "date": measurement.date,
                 "informer": measurement.informer,

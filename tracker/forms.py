@@ -23,6 +23,10 @@ from tracker.models import (
     normalise_cpr,
 )
 
+# A course may be registered shortly before it starts, not a year ahead (a typo in the year is the usual cause).
+COURSE_START_MAX_DAYS_AHEAD = 31
+COURSE_START_TOO_LATE = _("Startdatoen ligger mere end en måned ude i fremtiden. Tjek årstallet.")
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -88,8 +92,8 @@ class CourseStartForm(forms.ModelForm):
 
     def clean_start(self):
         start = self.cleaned_data["start"]
-        if start > timezone.localdate() + datetime.timedelta(days=366):
-            raise forms.ValidationError(_("Startdatoen ligger mere end et år ude i fremtiden."))
+        if start > timezone.localdate() + datetime.timedelta(days=COURSE_START_MAX_DAYS_AHEAD):
+            raise forms.ValidationError(COURSE_START_TOO_LATE)
         return start
 
     def clean(self):

@@ -163,6 +163,12 @@ def citizen_update(*, user, citizen: Citizen, **fields: Any) -> Citizen:
 
 @transaction.atomic
 def course_start(*, user, citizen: Citizen, unit, legal_basis, start: datetime.date) -> Course:
+    from django.utils import timezone
+
+    from tracker.forms import COURSE_START_MAX_DAYS_AHEAD, COURSE_START_TOO_LATE
+
+    if start > timezone.localdate() + datetime.timedelta(days=COURSE_START_MAX_DAYS_AHEAD):
+        raise ValidationError({"start": COURSE_START_TOO_LATE})
     course = Course(citizen=citizen, unit=unit, legal_basis=legal_basis, start=start)
     course.full_clean()
     course.save()

@@ -30,3 +30,24 @@ class EffektsporAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "tracker.security.EffektsporAdminSite"
+
+
+# Third-party apps under Danish names in the admin (the admin lists apps by these names; the rest of the admin is
+# Danish). The configs are the packages' own, only renamed; listed in INSTALLED_APPS instead of the package names.
+def _renamed(base, verbose_name):
+    return type(base.__name__, (base,), {"verbose_name": verbose_name, "default": False, "__module__": __name__})
+
+
+def _third_party_configs():
+    from axes.apps import AppConfig as AxesAppConfig
+    from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPAppConfig
+    from django_tasks_db.apps import TasksAppConfig
+
+    return (
+        _renamed(AxesAppConfig, _("Låsning efter forkerte logins")),
+        _renamed(TOTPAppConfig, _("To-faktor-godkendelse (TOTP)")),
+        _renamed(TasksAppConfig, _("Baggrundsopgaver")),
+    )
+
+
+AxesConfig, TOTPConfig, TasksConfig = _third_party_configs()

@@ -70,8 +70,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "tracker.apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in Danish
+    "tracker.apps.AxesConfig",  # axes, named in Danish
     "tracker",
     "outcomes",
     "dashboards",
@@ -82,7 +82,7 @@ INSTALLED_APPS = [
     "api",
     "rest_framework",
     "drf_spectacular",
-    "django_tasks_db",
+    "tracker.apps.TasksConfig",  # django_tasks_db, named in Danish
 ]
 
 MIDDLEWARE = [

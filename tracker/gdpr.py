@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Goal, GoalReview, ItemAnswer, Measurement, TrajectorySummary
-from tracker.models import AuditEntry, Citizen, Collaboration, Course
+from tracker.models import AuditEntry, Citizen, Collaboration, Course, Membership
 from tracker.services import audit_log
 
 ANONYMISED_NAME = "Anonymiseret"
@@ -97,12 +97,19 @@ def _answer_label(item, value: int) -> str:
     return ""
 
 
-def lookups(citizen: Citizen) -> list[dict[str, Any]]:
-    """The logged uses of the citizen's data: time, kind and purpose — never who (art. 15 and Datatilsynet)."""
-    entries = list(AuditEntry.objects.filter(citizen_id=citizen.pk).only("time", "action", "purpose"))
+def lookups(citizen: Citizen, *, unit_ids: set[int] | None = None) -> list[dict[str, Any]]:
+    """The logged uses of the citizen's data: time, kind and purpose — never who (art. 15 and Datatilsynet).
+
+    ``unit_ids`` limits them to uses by staff of those units (and by the system itself): a unit's record does not
+    tell what another unit did, any more than it shows what that unit recorded."""
+    scope = Q()
+    if unit_ids is not None:
+        members = Membership.objects.filter(unit_id__in=unit_ids).values("user_id")
+        scope = Q(user__isnull=True) | Q(user_id__in=members)
+    entries = list(AuditEntry.objects.filter(scope, citizen_id=citizen.pk).only("time", "action", "purpose"))
     # A listing or export of many citizens names them in detail["citizen_ids"] (the JSON lookup for that differs
     # between databases; these entries are few enough to filter here).
-    for entry in AuditEntry.objects.filter(citizen_id__isnull=True, detail__has_key="citizen_ids").only(
+    for entry in AuditEntry.objects.filter(scope, citizen_id__isnull=True, detail__has_key="citizen_ids").only(
         "time", "action", "purpose", "detail"
     ):
         if citizen.pk in (entry.detail.get("citizen_ids") or []):
@@ -165,7 +172,7 @@ def citizen_record(citizen: Citizen, *, unit_ids: set[int] | None = None) -> dic
             "created_at": timezone.localtime(citizen.created_at).isoformat(timespec="seconds"),
         },
         "courses": [_course(course) for course in courses],
-        "lookups": lookups(citizen),
+        "lookups": lookups(citizen, unit_ids=unit_ids),
     }
 
 

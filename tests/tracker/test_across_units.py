@@ -105,6 +105,8 @@ def test_the_page_answers_the_same_for_a_cpr_known_elsewhere_and_an_unknown_one(
 
 
 def test_after_joining_unit_a_sees_nothing_of_b_until_the_citizen_consents(client, world, b_records):
+    client.force_login(world.bob)
+    client.get(reverse("tracker:citizen_detail", args=[b_records.pk]))  # B's own look, in B's log
     client.force_login(world.alice)
     client.post(reverse("tracker:citizen_create"), page_post(world, B_CPR))
     detail = reverse("tracker:citizen_detail", args=[b_records.pk])
@@ -121,6 +123,9 @@ def test_after_joining_unit_a_sees_nothing_of_b_until_the_citizen_consents(clien
     record = client.get(reverse("tracker:access_request_record_json", args=[request.pk])).content.decode()
     assert_none_of_b(record)
     assert {c["unit"] for c in json.loads(record)["courses"]} == {"Bostøtte A"}
+    # Nor what B did: bob's look is not among the record's look-ups (A's own uses are).
+    purposes = [x["purpose"] for x in json.loads(record)["lookups"]]
+    assert "citizen_match" in purposes and purposes.count("citizen_detail") == 2  # alice's and lena's, not bob's
 
     # The citizen consents (recorded by alice): A sees B's measurements, goals and collaborations; each look logged.
     client.force_login(world.alice)

@@ -22,10 +22,7 @@ from tracker.models import (
     Sector,
     normalise_cpr,
 )
-
-# A course may be registered shortly before it starts, not a year ahead (a typo in the year is the usual cause).
-COURSE_START_MAX_DAYS_AHEAD = 31
-COURSE_START_TOO_LATE = _("Startdatoen ligger mere end en måned ude i fremtiden. Tjek årstallet.")
+from tracker.services import COURSE_START_MAX_DAYS_AHEAD, COURSE_START_TOO_LATE
 
 
 class DateInput(forms.DateInput):

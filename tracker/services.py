@@ -9,8 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker import dataversion
 from tracker.models import (
@@ -26,6 +28,10 @@ from tracker.models import (
 )
 
 Action = AuditEntry.Action
+
+# A course may be registered shortly before it starts, not a year ahead (a typo in the year is the usual cause).
+COURSE_START_MAX_DAYS_AHEAD = 31
+COURSE_START_TOO_LATE = gettext_lazy("Startdatoen ligger mere end en måned ude i fremtiden. Tjek årstallet.")
 
 
 def _jsonable(value: Any) -> Any:
@@ -163,10 +169,6 @@ def citizen_update(*, user, citizen: Citizen, **fields: Any) -> Citizen:
 
 @transaction.atomic
 def course_start(*, user, citizen: Citizen, unit, legal_basis, start: datetime.date) -> Course:
-    from django.utils import timezone
-
-    from tracker.forms import COURSE_START_MAX_DAYS_AHEAD, COURSE_START_TOO_LATE
-
     if start > timezone.localdate() + datetime.timedelta(days=COURSE_START_MAX_DAYS_AHEAD):
         raise ValidationError({"start": COURSE_START_TOO_LATE})
     course = Course(citizen=citizen, unit=unit, legal_basis=legal_basis, start=start)
@@ -376,8 +378,6 @@ def consent_record(
     valid_until: datetime.date | None = None,
 ) -> Consent:
     """Record the citizen's consent that ``to_unit`` may see what ``from_units`` have recorded (chosen kinds)."""
-    from django.utils import timezone
-
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("Datoen må ikke ligge i fremtiden.")})
     from_units = [u for u in from_units if u.pk != to_unit.pk]
@@ -434,8 +434,6 @@ def access_request_register(
     *, user, citizen: Citizen, unit, received_on: datetime.date, delivery: str, note: str = ""
 ) -> AccessRequest:
     """Register a request for access (GDPR art. 15) before anything is produced: when, where, how delivered."""
-    from django.utils import timezone
-
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("Datoen må ikke ligge i fremtiden.")})
     request = AccessRequest(

@@ -225,8 +225,11 @@ class CitizenViewSet(CitizenDataViewSet):
         data = self.validated(s.CitizenCreateSerializer)
         # The citizen and the first course: both or neither (as the page).
         with transaction.atomic():
-            citizen = tracker_services.citizen_create(
+            # A CPR number known in another unit is the same person, and the answer is the same as for a new one.
+            citizen = tracker_services.citizen_register(
                 user=request.user,
+                unit_ids=tracker_selectors.access_for(request.user).member_unit_ids,
+                channel="api",
                 name=data["name"],
                 cpr=_cpr(data.get("cpr")),
                 gender=data.get("gender") or Citizen.Gender.UNKNOWN,
@@ -249,6 +252,9 @@ class CitizenViewSet(CitizenDataViewSet):
             data["cpr"] = _cpr(data["cpr"])
         if "external_id" in data:
             data["external_id"] = data["external_id"] or None
+        if data.get("cpr"):
+            # Outside the update's transaction: a refused attempt is logged and the log entry must stay.
+            tracker_services.cpr_change_allowed(user=request.user, citizen=citizen, cpr=data["cpr"])
         citizen = tracker_services.citizen_update(user=request.user, citizen=citizen, **data)
         return Response(self.get_serializer(citizen).data)
 

@@ -256,6 +256,16 @@ class FollowUpTable(CitizenTable):
     def render_days_since(self, value):
         return fmt.DASH if value is None else value
 
+    # Exports carry typed values (common.exports): dates as dates, numbers as numbers.
+    def value_start(self, value):
+        return value
+
+    def value_last_date(self, value):
+        return value
+
+    def value_days_since(self, value):
+        return value
+
 
 class NotOnTrackTable(CitizenTable):
     base_date = tables.Column(verbose_name=gettext_lazy("Første måling"))
@@ -283,6 +293,21 @@ class NotOnTrackTable(CitizenTable):
 
     def render_change(self, value):
         return fmt.num(value, 0, signed=True)
+
+    def value_base_date(self, value):
+        return value
+
+    def value_end_date(self, value):
+        return value
+
+    def value_base_score(self, value):
+        return value
+
+    def value_end_score(self, value):
+        return value
+
+    def value_change(self, value):
+        return value
 
 
 CITIZEN_LEVEL = frozenset({"follow_up", "not_on_track"})

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
+from common import exports
 from dashboards import charts, pagecache, report, selectors, services
 from dashboards.filters import ALL_UNITS, UnitDashboardFilterSet
 from dashboards.tables import CITIZEN_LEVEL, dashboard_tables
@@ -26,7 +26,7 @@ from tracker.selectors import access_for
 from tracker.services import audit_log
 from tracker.views import RoleRequiredMixin
 
-EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX)
+EXPORT_FORMATS = exports.FORMATS
 
 
 class LeaderAccessMixin(RoleRequiredMixin):
@@ -150,8 +150,12 @@ class UnitDashboardView(UnitDashboardBase):
             )
         units = dashboard.units
         slug = units[0].code if len(units) == 1 else "alle-enheder"
-        exporter = TableExport(export_format, tables[name], dataset_kwargs={"title": name[:31]})
-        return exporter.response(filename=f"effektspor-{slug}-{name}-{period.start}-{period.end}.{export_format}")
+        return exports.export_response(
+            exports.table_rows(tables[name]),
+            fmt=export_format,
+            filename=f"effektspor-{slug}-{name}-{period.start}-{period.end}",
+            title=name,
+        )
 
 
 class UnitReportView(UnitDashboardBase):

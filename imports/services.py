@@ -219,6 +219,16 @@ def job_apply(*, job: ImportJob) -> ImportJob:
                         "citizen_ids": sorted(citizen_ids),
                     },
                 )
+                # A citizen known only in another unit was joined to the same person: each match is logged.
+                for matched in (c for c in plan.citizens if c.known_elsewhere):
+                    audit_log(
+                        user=job.created_by,
+                        action=Action.SEARCH,
+                        citizen_id=matched.existing_id,
+                        obj=job,
+                        purpose="citizen_match",
+                        detail={"channel": "import", "matched_on": "cpr", "known_in_own_unit": False},
+                    )
                 job.status, job.counts, job.errors, job.error_count = Status.APPLIED, counts, [], 0
                 job.finished_at, job.content = timezone.now(), b""
                 job.save(update_fields=["status", "counts", "errors", "error_count", "finished_at", "content"])

@@ -9,9 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from outcomes import scoring
 from outcomes.models import Goal, GoalReview, Informer, Instrument, InstrumentItem
 from outcomes.services import scoring_messages
-from tracker.forms import DateInput
+from tracker.forms import DateInput, ReasonForm
 
 ITEM_PREFIX = "item_"
+
+
+def anchored(choices: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A plain 0–10 rating with its ends named, so the citizen knows which way the scale runs."""
+    if not choices or any(label != str(value) for value, label in choices):
+        return choices  # the items have their own labels
+    low, high = min(v for v, _label in choices), max(v for v, _label in choices)
+    ends = {low: _("%(value)s = meget dårligt") % {"value": low}, high: _("%(value)s = rigtig godt") % {"value": high}}
+    return [(value, ends.get(value, label)) for value, label in choices]
 
 
 class MeasurementForm(forms.Form):
@@ -50,7 +59,7 @@ class MeasurementForm(forms.Form):
             if item.options or profile:
                 choices = item.choices()
                 if profile:
-                    choices = [*choices, ("", _("Ikke vurderet"))]
+                    choices = [*anchored(choices), ("", _("Ikke vurderet"))]
                 # A CharField, not a ChoiceField: the scoring module alone judges the answer, so an
                 # out-of-range value gets one clear message instead of two.
                 self.fields[name] = forms.CharField(
@@ -99,7 +108,8 @@ class MeasurementForm(forms.Form):
             return cleaned
         cleaned["answers"] = result.answers
         date = cleaned.get("date")
-        if date in self.existing_dates and not cleaned.get("confirm_duplicate"):
+        seen = (date, "staff" if cleaned.get("informer") == Informer.STAFF else "citizen")
+        if seen in self.existing_dates and not cleaned.get("confirm_duplicate"):
             # Ask once; the hidden field turns into a visible checkbox on the re-rendered form.
             self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
             self.add_error(
@@ -152,3 +162,20 @@ class GoalReviewForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+
+
+class MeasurementEditForm(MeasurementForm):
+    """Correct a measurement: its answers and details as recorded, and why it is corrected."""
+
+    reason = ReasonForm.base_fields["reason"]
+
+    def detail_fields(self):
+        return [*super().detail_fields(), self["reason"]]
+
+
+class GoalEditForm(GoalForm):
+    reason = ReasonForm.base_fields["reason"]
+
+
+class GoalReviewEditForm(GoalReviewForm):
+    reason = ReasonForm.base_fields["reason"]

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from outcomes import statistics
 from outcomes.models import (
@@ -61,6 +62,18 @@ def goal_get(*, user, pk: int) -> Goal:
         return goal_list(user=user).get(pk=pk)
     except Goal.DoesNotExist:
         raise Http404("No such goal") from None
+
+
+def review_get(*, user, pk: int) -> GoalReview:
+    units = tracker_selectors.access_for(user).member_unit_ids
+    try:
+        return (
+            GoalReview.objects.filter(goal__course__unit_id__in=units)
+            .select_related("goal__course__citizen")
+            .get(pk=pk)
+        )
+    except GoalReview.DoesNotExist:
+        raise Http404("No such review") from None
 
 
 def goal_latest_level(goal: Goal) -> int:
@@ -221,8 +234,16 @@ def collaboration_sector_rows(collaborations: list[Collaboration]) -> list[dict]
     return rows
 
 
-def course_measurement_dates(*, course: Course, instrument: Instrument) -> set:
-    return set(Measurement.objects.filter(course=course, instrument=instrument).values_list("date", flat=True))
+def perspective(informer: str) -> str:
+    """Whose view a measurement gives: the staff's own rating, or the citizen's (alone, supported or by a relative)."""
+    return "staff" if informer == Informer.STAFF else "citizen"
+
+
+def course_measurement_dates(*, course: Course, instrument: Instrument) -> set[tuple]:
+    """(date, perspective) of the course's measurements with the instrument: a second measurement on the same day
+    from the same perspective is asked about; the staff's rating beside the citizen's on the same day is the point."""
+    rows = Measurement.objects.filter(course=course, instrument=instrument).values_list("date", "informer")
+    return {(date, perspective(informer)) for date, informer in rows}
 
 
 def measurement_context(*, measurement: Measurement) -> dict:
@@ -253,3 +274,87 @@ def measurement_context(*, measurement: Measurement) -> dict:
         "is_latest": index == len(series) - 1,
         "n_measurements": len(series),
     }
+
+
+def shared_timeline(*, citizen: Citizen, scope: dict[str, set[int]]) -> dict | None:
+    """'The whole citizen': what other units recorded, as far as the citizen's consent reaches (``scope``, from
+    ``tracker.selectors.shared_scope``: per kind, the units whose records may be shown). None when nothing is shared.
+
+    Read without user scoping on purpose: the consent is the permission, checked by the caller, and the view logs
+    the look in the same transaction.
+    """
+    if not any(scope.values()):
+        return None
+    measurements = []
+    if scope["measurements"]:
+        measurements = list(
+            Measurement.objects.filter(course__citizen=citizen, course__unit_id__in=scope["measurements"])
+            .select_related("instrument", "course__unit")
+            .order_by("date", "pk")
+        )
+    goals = []
+    if scope["goals"]:
+        goals = list(
+            Goal.objects.filter(course__citizen=citizen, course__unit_id__in=scope["goals"])
+            .select_related("life_domain", "course__unit")
+            .prefetch_related(Prefetch("reviews", queryset=GoalReview.objects.order_by("date", "pk")))
+        )
+        for goal in goals:
+            goal.latest_level = goal_latest_level(goal)
+    collaborations = []
+    if scope["collaborations"]:
+        collaborations = list(
+            Collaboration.objects.filter(course__citizen=citizen, course__unit_id__in=scope["collaborations"])
+            .select_related("partner__sector", "kind", "course__unit")
+            .order_by("date", "pk")
+        )
+    events = (
+        [{"date": m.date, "kind": "measurement", "unit": m.course.unit, "record": m} for m in measurements]
+        + [{"date": g.created_on, "kind": "goal", "unit": g.course.unit, "record": g} for g in goals]
+        + [{"date": c.date, "kind": "collaboration", "unit": c.course.unit, "record": c} for c in collaborations]
+    )
+    events.sort(key=lambda e: e["date"], reverse=True)
+    unit_ids = set().union(*scope.values())
+    return {
+        "events": events,
+        "goals": goals,
+        "unit_ids": sorted(unit_ids),
+        "n_measurements": len(measurements),
+        "n_goals": len(goals),
+        "n_collaborations": len(collaborations),
+    }
+
+
+def correction_history(*, citizen: Citizen, course_ids) -> list[dict]:
+    """The corrections of the citizen's records in the given courses, newest first: when, who, what, which kind of
+    change and why (from the audit trail: a deleted record stays there with its reason)."""
+    from tracker.models import AuditEntry
+
+    labels = {
+        "outcomes.measurement": _("Måling"),
+        "outcomes.goal": _("Mål"),
+        "outcomes.goalreview": _("Opfølgning på mål"),
+        "tracker.collaboration": _("Samarbejde"),
+    }
+    wanted = set(course_ids)
+    rows = []
+    for entry in AuditEntry.objects.filter(citizen_id=citizen.pk, purpose="correction").select_related("user"):
+        if entry.detail.get("course_id") not in wanted:
+            continue
+        before, after = entry.detail.get("before") or {}, entry.detail.get("after") or {}
+        changed = sorted(k for k in after if before.get(k) != after.get(k))
+        if entry.detail.get("note_changed"):
+            changed.append("note")
+        rows.append(
+            {
+                "time": entry.time,
+                "user": entry.user,
+                "action": entry.action,
+                "action_label": entry.get_action_display(),
+                "kind": labels.get(entry.object_type, entry.object_type),
+                "object_id": entry.object_id,
+                "changed": changed,
+                "reason": entry.detail.get("reason", ""),
+            }
+        )
+    return rows

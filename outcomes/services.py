@@ -115,8 +115,11 @@ def measurement_update(
     date: datetime.date | None = None,
     informer: str | None = None,
     note: str | None = None,
+    reason: str = "",
 ) -> Measurement:
-    """Change a measurement's answers or details, rescoring it and refreshing the summary."""
+    """Change a measurement's answers or details, rescoring it and refreshing the summary in the same transaction.
+
+    ``reason`` (why it was corrected) is kept in the audit trail, where the record's edit history is read from."""
     before = {**model_values(measurement, exclude=("note", "created_at")), "answers": measurement.answer_map()}
     course, instrument = measurement.course, measurement.instrument
     if date is not None:
@@ -144,18 +147,146 @@ def measurement_update(
         action=Action.CHANGE,
         citizen_id=course.citizen_id,
         obj=measurement,
-        detail={"before": before, "after": after},
+        purpose="correction" if reason else "",
+        detail=correction_detail(course, before, after, reason, note_changed=note is not None),
     )
     return measurement
 
 
 @transaction.atomic
-def measurement_delete(*, measurement: Measurement, user) -> None:
+def measurement_delete(*, measurement: Measurement, user, reason: str = "") -> None:
+    """Delete a measurement; the summary and every figure follow in the same transaction, and the audit trail keeps
+    what it was and why it went."""
     course, instrument = measurement.course, measurement.instrument
     before = {**model_values(measurement, exclude=("note", "created_at")), "answers": measurement.answer_map()}
-    audit_log(user=user, action=Action.DELETE, citizen_id=course.citizen_id, obj=measurement, detail={"before": before})
+    audit_log(
+        user=user,
+        action=Action.DELETE,
+        citizen_id=course.citizen_id,
+        obj=measurement,
+        purpose="correction" if reason else "",
+        detail=correction_detail(course, before, None, reason),
+    )
     measurement.delete()
     summary_refresh(course=course, instrument=instrument)
+
+
+def correction_detail(
+    course: Course, before: dict | None, after: dict | None, reason: str, *, note_changed: bool = False
+) -> dict[str, Any]:
+    """What a correction's audit entry holds: the values before and after (free texts left out), the course (so the
+    history is shown only in its unit) and the reason given."""
+    detail: dict[str, Any] = {"course_id": course.pk}
+    if before is not None:
+        detail["before"] = before
+    if after is not None:
+        detail["after"] = after
+    if reason:
+        detail["reason"] = reason
+    if note_changed:
+        detail["note_changed"] = True
+    return detail
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv kort, hvorfor registreringen rettes eller slettes.")})
+    return reason[:500]
+
+
+GOAL_TEXTS = ("text", "level_minus2", "level_minus1", "level_0", "level_plus1", "level_plus2")
+
+
+@transaction.atomic
+def goal_update(*, user, goal: Goal, reason: str, **fields: Any) -> Goal:
+    """Correct a goal (its words, levels, weights or dates); the reason is kept in the audit trail."""
+    reason = _require_reason(reason)
+    course = goal.course
+    before = model_values(Goal.objects.get(pk=goal.pk), exclude=GOAL_TEXTS)
+    created_on = fields.get("created_on")
+    if created_on and created_on > timezone.localdate():
+        raise ValidationError({"created_on": _("Datoen må ikke ligge i fremtiden.")})
+    if created_on and created_on < course.start:
+        raise ValidationError({"created_on": _("Målet kan ikke sættes før forløbets start.")})
+    if created_on and goal.reviews.filter(date__lt=created_on).exists():
+        raise ValidationError({"created_on": _("Der er opfølgninger før denne dato.")})
+    for key, value in fields.items():
+        setattr(goal, key, value)
+    goal.full_clean()
+    goal.save()
+    audit_log(
+        user=user,
+        action=Action.CHANGE,
+        citizen_id=course.citizen_id,
+        obj=goal,
+        purpose="correction",
+        detail=correction_detail(course, before, model_values(goal, exclude=GOAL_TEXTS), reason),
+    )
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, user, goal: Goal, reason: str) -> None:
+    """Delete a goal with its reviews (the GAS figures follow at once); the audit trail keeps it with the reason."""
+    reason = _require_reason(reason)
+    course = goal.course
+    before = {
+        **model_values(goal, exclude=GOAL_TEXTS),
+        "reviews": [model_values(r, exclude=("note",)) for r in goal.reviews.order_by("date", "pk")],
+    }
+    audit_log(
+        user=user,
+        action=Action.DELETE,
+        citizen_id=course.citizen_id,
+        obj=goal,
+        purpose="correction",
+        detail=correction_detail(course, before, None, reason),
+    )
+    goal.delete()
+
+
+@transaction.atomic
+def goal_review_update(
+    *, user, review: GoalReview, reason: str, date: datetime.date, level: int, note: str = ""
+) -> GoalReview:
+    reason = _require_reason(reason)
+    goal = review.goal
+    before = model_values(GoalReview.objects.get(pk=review.pk), exclude=("note",))
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("Datoen må ikke ligge i fremtiden.")})
+    if date < goal.created_on:
+        raise ValidationError({"date": _("Opfølgningen kan ikke ligge før målet blev sat.")})
+    note_changed = note != review.note
+    review.date, review.level, review.note = date, level, note
+    review.full_clean()
+    review.save()
+    audit_log(
+        user=user,
+        action=Action.CHANGE,
+        citizen_id=goal.course.citizen_id,
+        obj=review,
+        purpose="correction",
+        detail=correction_detail(
+            goal.course, before, model_values(review, exclude=("note",)), reason, note_changed=note_changed
+        ),
+    )
+    return review
+
+
+@transaction.atomic
+def goal_review_delete(*, user, review: GoalReview, reason: str) -> None:
+    reason = _require_reason(reason)
+    course = review.goal.course
+    audit_log(
+        user=user,
+        action=Action.DELETE,
+        citizen_id=course.citizen_id,
+        obj=review,
+        purpose="correction",
+        detail=correction_detail(course, model_values(review, exclude=("note",)), None, reason),
+    )
+    review.delete()
 
 
 @transaction.atomic

@@ -9,12 +9,22 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from dashboards import charts
 from outcomes import selectors, services
-from outcomes.forms import ITEM_PREFIX, GoalForm, GoalReviewForm, MeasurementForm
+from outcomes.forms import (
+    ITEM_PREFIX,
+    GoalEditForm,
+    GoalForm,
+    GoalReviewEditForm,
+    GoalReviewForm,
+    MeasurementEditForm,
+    MeasurementForm,
+)
 from tracker import selectors as tracker_selectors
+from tracker.correction_views import CorrectionDeleteView
 from tracker.models import AuditEntry
 from tracker.services import audit_log
 from tracker.views import RoleRequiredMixin
@@ -178,3 +188,187 @@ class CitizenSummaryView(RoleRequiredMixin, View):
             )
         context = {"citizen": citizen, **overview, **charts.citizen_charts(overview), "today": timezone.localdate()}
         return render(request, "outcomes/citizen_summary.html", context)
+
+
+# --- Corrections: edit and delete, each with a reason ------------------------------------------------------------
+
+
+class MeasurementUpdateView(RoleRequiredMixin, View):
+    """Correct a measurement: its answers and details in the same form as when it was recorded, and a reason.
+    Rescored, and the summary refreshed, in the same transaction."""
+
+    template_name = "outcomes/measurement_form.html"
+
+    def form(self, measurement, data=None):
+        answers = measurement.answer_map()
+        dates = selectors.course_measurement_dates(course=measurement.course, instrument=measurement.instrument)
+        return MeasurementEditForm(
+            data,
+            instrument=measurement.instrument,
+            existing_dates=dates - {(measurement.date, selectors.perspective(measurement.informer))},
+            initial={
+                "date": measurement.date,
+                "informer": measurement.informer,
+                "note": measurement.note,
+                **{ITEM_PREFIX + link: value for link, value in answers.items()},
+            },
+        )
+
+    def context(self, measurement, form) -> dict:
+        return {
+            "form": form,
+            "course": measurement.course,
+            "instrument": measurement.instrument,
+            "measurement": measurement,
+        }
+
+    def get(self, request, pk: int):
+        with transaction.atomic():
+            measurement = selectors.measurement_get(user=request.user, pk=pk)
+            _audit_read(request, measurement.course.citizen_id, measurement, "correction_form")
+            form = self.form(measurement)
+        return render(request, self.template_name, self.context(measurement, form))
+
+    def post(self, request, pk: int):
+        measurement = selectors.measurement_get(user=request.user, pk=pk)
+        form = self.form(measurement, request.POST)
+        if form.is_valid():
+            try:
+                services.measurement_update(
+                    measurement=measurement,
+                    user=request.user,
+                    answers=form.cleaned_data["answers"],
+                    date=form.cleaned_data["date"],
+                    informer=form.cleaned_data["informer"],
+                    note=form.cleaned_data["note"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    target = field if field in form.fields else ITEM_PREFIX + field
+                    form.add_error(target if target in form.fields else None, errors)
+            else:
+                messages.success(request, _("Målingen er rettet."))
+                return redirect(measurement)
+        return render(request, self.template_name, self.context(measurement, form), status=400)
+
+
+class MeasurementDeleteView(CorrectionDeleteView):
+    kind = gettext_lazy("målingen")
+
+    def get_record(self, pk: int):
+        return selectors.measurement_get(user=self.request.user, pk=pk)
+
+    def describe(self, record) -> str:
+        return f"{record.instrument.short_name}, {record.date:%d.%m.%Y}"
+
+    def delete(self, record, reason: str) -> None:
+        services.measurement_delete(measurement=record, user=self.request.user, reason=reason)
+
+
+GOAL_FIELDS = (
+    "text",
+    "life_domain",
+    "level_minus2",
+    "level_minus1",
+    "level_0",
+    "level_plus1",
+    "level_plus2",
+    "baseline_level",
+    "importance",
+    "difficulty",
+    "created_on",
+    "target_date",
+)
+
+
+class GoalUpdateView(RoleRequiredMixin, View):
+    """Correct a goal: its words, levels, weights and dates, and a reason."""
+
+    template_name = "outcomes/goal_form.html"
+
+    def get(self, request, pk: int):
+        with transaction.atomic():
+            goal = selectors.goal_get(user=request.user, pk=pk)
+            _audit_read(request, goal.course.citizen_id, goal, "correction_form")
+        form = GoalEditForm(
+            initial={f: getattr(goal, f) for f in GOAL_FIELDS if f != "life_domain"}
+            | {"life_domain": goal.life_domain_id}
+        )
+        return render(request, self.template_name, {"form": form, "course": goal.course, "goal": goal})
+
+    def post(self, request, pk: int):
+        goal = selectors.goal_get(user=request.user, pk=pk)
+        form = GoalEditForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            reason = data.pop("reason")
+            try:
+                services.goal_update(user=request.user, goal=goal, reason=reason, **data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Målet er rettet."))
+                return redirect(f"{goal.course.citizen.get_absolute_url()}#goals-h")
+        return render(request, self.template_name, {"form": form, "course": goal.course, "goal": goal}, status=400)
+
+
+class GoalDeleteView(CorrectionDeleteView):
+    kind = gettext_lazy("målet og dets opfølgninger")
+
+    def get_record(self, pk: int):
+        return selectors.goal_get(user=self.request.user, pk=pk)
+
+    def describe(self, record) -> str:
+        return record.text
+
+    def delete(self, record, reason: str) -> None:
+        services.goal_delete(user=self.request.user, goal=record, reason=reason)
+
+
+class GoalReviewUpdateView(RoleRequiredMixin, View):
+    """Correct a review of a goal: the level, date and note, and a reason."""
+
+    template_name = "outcomes/goal_review_form.html"
+
+    def form(self, review, data=None):
+        form = GoalReviewEditForm(data, initial={"date": review.date, "level": review.level, "note": review.note})
+        form.fields["level"].widget.choices = [(v, f"{v:+d}: {text}") for v, text in review.goal.level_texts()]
+        return form
+
+    def get(self, request, pk: int):
+        with transaction.atomic():
+            review = selectors.review_get(user=request.user, pk=pk)
+            _audit_read(request, review.goal.course.citizen_id, review, "correction_form")
+        return render(request, self.template_name, {"form": self.form(review), "goal": review.goal, "review": review})
+
+    def post(self, request, pk: int):
+        review = selectors.review_get(user=request.user, pk=pk)
+        form = self.form(review, request.POST)
+        if form.is_valid():
+            try:
+                services.goal_review_update(user=request.user, review=review, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Opfølgningen er rettet."))
+                return redirect(f"{review.goal.course.citizen.get_absolute_url()}#goals-h")
+        return render(request, self.template_name, {"form": form, "goal": review.goal, "review": review}, status=400)
+
+
+class GoalReviewDeleteView(CorrectionDeleteView):
+    kind = gettext_lazy("opfølgningen")
+
+    def get_record(self, pk: int):
+        return selectors.review_get(user=self.request.user, pk=pk)
+
+    def citizen_of(self, record):
+        return record.goal.course.citizen
+
+    def describe(self, record) -> str:
+        return f"{record.goal.text}: {record.level:+d} ({record.date:%d.%m.%Y})"
+
+    def delete(self, record, reason: str) -> None:
+        services.goal_review_delete(user=self.request.user, review=record, reason=reason)

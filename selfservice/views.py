@@ -346,16 +346,18 @@ class LinkView(View):
     """/b/<token>/: the link in the QR code. Unknown tokens count against the address; each token has a budget."""
 
     def dispatch(self, request, token: str):
-        if ratelimit.address_blocked(request):
+        # Places are reserved atomically before the look-up, so parallel requests cannot all pass one check.
+        if not ratelimit.reserve_lookup(request):
             return _refused(request, "blocked", 429)
         secret_hash = tokens.token_hash(token[:100])
-        if ratelimit.code_blocked(secret_hash):
+        if not ratelimit.reserve_attempt(secret_hash):
+            ratelimit.release_lookup(request)
             return _refused(request, "blocked", 429)
-        ratelimit.record_attempt(secret_hash)
         self.completion = selectors.link_by_token(token)
         if self.completion is None:
             ratelimit.record_failure(request)
             return _refused(request, "unknown", 404)
+        ratelimit.release_lookup(request)
         return super().dispatch(request, token)
 
     def get(self, request, token: str):
@@ -386,10 +388,15 @@ class CodeView(View):
             return render(request, "selfservice/link_code.html", {"form": form}, status=400)
         code = form.cleaned_data["code"]
         secret_hash = tokens.code_hash(code)
-        if ratelimit.code_blocked(secret_hash):
+        # Places are reserved atomically before the look-up, so parallel requests cannot all pass one check.
+        if not ratelimit.reserve_lookup(request):
             return _refused(request, "blocked", 429)
-        ratelimit.record_attempt(secret_hash)
+        if not ratelimit.reserve_attempt(secret_hash):
+            ratelimit.release_lookup(request)
+            return _refused(request, "blocked", 429)
         completion = selectors.link_by_code(code)
+        if completion is not None:
+            ratelimit.release_lookup(request)
         if completion is None:
             ratelimit.record_failure(request)
             form.add_error(

@@ -13,11 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import (
+    AccessRequest,
     AggregateCache,
     AuditEntry,
     Citizen,
     Collaboration,
     CollaborationKind,
+    Consent,
     Course,
     DataVersion,
     DirectorScope,
@@ -26,6 +28,7 @@ from tracker.models import (
     Membership,
     OrganisationUnit,
     Partner,
+    RateCounter,
     Sector,
 )
 from tracker.services import audit_log
@@ -166,6 +169,38 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ("action", "object_type")
     date_hierarchy = "time"
 
+    # Reading the log is itself a use of personal data (it says who looked at whom): logged like any other read.
+    def changelist_view(self, request, extra_context=None):
+        with transaction.atomic():
+            response = super().changelist_view(request, extra_context)
+            changelist = getattr(response, "context_data", {}).get("cl")
+            if changelist is not None:
+                criteria = {k: v for k, v in request.GET.items() if k not in ("p", "o") and v}
+                audit_log(
+                    user=request.user,
+                    action=AuditEntry.Action.SEARCH if criteria else AuditEntry.Action.READ,
+                    purpose="admin_audit_log",
+                    detail={
+                        "criteria": criteria,
+                        "citizen_ids": sorted({e.citizen_id for e in changelist.result_list if e.citizen_id}),
+                    },
+                )
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with transaction.atomic():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            original = getattr(response, "context_data", {}).get("original")
+            if original is not None:
+                audit_log(
+                    user=request.user,
+                    action=AuditEntry.Action.READ,
+                    citizen_id=original.citizen_id,
+                    obj=original,
+                    purpose="admin_audit_log",
+                )
+        return response
+
     def has_add_permission(self, request):
         return False
 
@@ -198,6 +233,38 @@ class AggregateCacheAdmin(admin.ModelAdmin):
 
     list_display = ("key", "version", "computed_at")
     exclude = ("value",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(CitizenDataAdmin):
+    """Consents to sharing between units: view-only here (recorded and withdrawn on the citizen's page), logged."""
+
+    list_display = ("id", "citizen_id", "to_unit", "given_on", "valid_until", "withdrawn_on")
+    list_filter = ("to_unit",)
+    raw_id_fields = ("citizen", "given_to", "withdrawn_by")
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(CitizenDataAdmin):
+    """Requests for access (GDPR art. 15): view-only here (registered on the citizen's page), logged."""
+
+    list_display = ("id", "citizen_id", "unit", "received_on", "delivery", "registered_at")
+    list_filter = ("unit", "delivery")
+    raw_id_fields = ("citizen", "registered_by")
+
+
+@admin.register(RateCounter)
+class RateCounterAdmin(admin.ModelAdmin):
+    """The rate-limit counters (hashed keys, no personal data): read-only; an administrator may delete one to lift
+    a block early."""
+
+    list_display = ("key", "count", "expires_at")
 
     def has_add_permission(self, request):
         return False

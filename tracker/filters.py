@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tracker import search
 from tracker.models import Course, LegalBasis, OrganisationUnit, Partner, Sector
 
 
@@ -32,14 +33,15 @@ class CitizenCourseFilterSet(django_filters.FilterSet):
             self.filters["unit"].queryset = units
 
     def search(self, queryset, name, value):
+        """Name (case-insensitive in every alphabet: "åse" finds "Åse") or CPR, with or without the hyphen."""
         value = value.strip()
         if not value:
             return queryset
-        digits = value.replace("-", "")
-        condition = Q(citizen__name__icontains=value)
+        digits = value.replace("-", "").replace(" ", "")
+        condition = Q(_search_name__contains=value.lower())
         if digits.isdigit() and len(digits) >= 6:
             condition |= Q(citizen__cpr__startswith=digits)
-        return queryset.filter(condition)
+        return queryset.alias(_search_name=search.lowered("citizen__name")).filter(condition)
 
 
 class PartnerFilterSet(django_filters.FilterSet):
@@ -52,4 +54,4 @@ class PartnerFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(contact__icontains=value)) if value else queryset
+        return search.contains(queryset, ("name", "contact"), value) if value else queryset

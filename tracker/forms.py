@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import (
+    AccessRequest,
     Citizen,
     Collaboration,
     CollaborationKind,
+    Consent,
     Course,
     EndReason,
     LegalBasis,
@@ -20,6 +22,7 @@ from tracker.models import (
     Sector,
     normalise_cpr,
 )
+from tracker.services import COURSE_START_MAX_DAYS_AHEAD, COURSE_START_TOO_LATE
 
 
 class DateInput(forms.DateInput):
@@ -59,6 +62,11 @@ class CitizenForm(forms.ModelForm):
             return self.instance.cpr if self.instance.pk else None
         return normalise_cpr(value)
 
+    def validate_unique(self) -> None:
+        # Not here: "a citizen with this CPR number exists" would tell anyone whether a CPR number is known in
+        # another unit. tracker.services.citizen_register matches a known number to the same person instead.
+        pass
+
 
 class CourseStartForm(forms.ModelForm):
     """Start a course of support for a citizen in one of the user's units."""
@@ -81,8 +89,8 @@ class CourseStartForm(forms.ModelForm):
 
     def clean_start(self):
         start = self.cleaned_data["start"]
-        if start > timezone.localdate() + datetime.timedelta(days=366):
-            raise forms.ValidationError(_("Startdatoen ligger mere end et år ude i fremtiden."))
+        if start > timezone.localdate() + datetime.timedelta(days=COURSE_START_MAX_DAYS_AHEAD):
+            raise forms.ValidationError(COURSE_START_TOO_LATE)
         return start
 
     def clean(self):
@@ -194,3 +202,79 @@ class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["name", "sector", "contact"]
+
+
+class AccessRequestForm(forms.ModelForm):
+    """Register a request for access (GDPR art. 15): when it came, to which unit, how the answer is delivered."""
+
+    class Meta:
+        model = AccessRequest
+        fields = ["unit", "received_on", "delivery", "note"]
+        widgets = {"received_on": DateInput()}
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+            if len(units) == 1:
+                self.fields["unit"].initial = units[0]
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError(_("Datoen må ikke ligge i fremtiden."))
+        return received_on
+
+
+class ConsentForm(forms.Form):
+    """Record the citizen's consent that one of the user's units may see other units' records."""
+
+    to_unit = forms.ModelChoiceField(label=_("Enhed, der må se oplysningerne"), queryset=None, empty_label=None)
+    from_units = forms.ModelMultipleChoiceField(
+        label=_("Enheder, hvis oplysninger må deles"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Vælg de enheder, borgeren har givet samtykke til, at oplysninger må hentes fra."),
+    )
+    share_measurements = forms.BooleanField(label=_("Målinger"), required=False, initial=True)
+    share_goals = forms.BooleanField(label=_("Mål og opfølgninger"), required=False, initial=True)
+    share_collaborations = forms.BooleanField(label=_("Samarbejder"), required=False)
+    form = forms.ChoiceField(label=_("Samtykket er givet"), choices=Consent.Form.choices, initial=Consent.Form.WRITTEN)
+    given_on = forms.DateField(label=_("Givet den"), widget=DateInput())
+    valid_until = forms.DateField(
+        label=_("Gyldigt til"), required=False, widget=DateInput(), help_text=_("Tom: indtil det trækkes tilbage.")
+    )
+
+    def __init__(self, *args, units=None, other_units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = units
+        self.fields["from_units"].queryset = other_units
+        self.fields["given_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        given_on, valid_until = cleaned.get("given_on"), cleaned.get("valid_until")
+        if given_on and given_on > timezone.localdate():
+            self.add_error("given_on", _("Datoen må ikke ligge i fremtiden."))
+        if given_on and valid_until and valid_until < given_on:
+            self.add_error("valid_until", _("Samtykket kan ikke udløbe, før det er givet."))
+        if not (cleaned.get("share_measurements") or cleaned.get("share_goals") or cleaned.get("share_collaborations")):
+            raise forms.ValidationError(_("Vælg mindst én slags oplysninger, der må deles."))
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    """Why a record is corrected or deleted: required, kept in the audit trail and shown in the record's history."""
+
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Fx “forkert dato”, “registreret på den forkerte borger”. Gemmes i historikken."),
+    )
+
+
+class CollaborationEditForm(CollaborationForm):
+    """Correct a collaboration: the same fields as when it was logged, and why it is corrected."""
+
+    reason = ReasonForm.base_fields["reason"]

@@ -3,8 +3,9 @@
 - :func:`citizen_record` gathers everything we hold about one citizen — the citizen, every course in every unit,
   measurements with their answers, goals with their levels and reviews, collaborations with the partners' names,
   trajectory summaries — and the dates and purposes of the look-ups on them (from the audit log, without the staff
-  identities). It reads across units on purpose: who may ask for it is decided by
-  ``tracker.selectors.citizen_get_for_record`` (a leader of a unit where the citizen has a course).
+  identities). It is produced only for a registered request (``tracker.models.AccessRequest``, found through
+  ``tracker.selectors.access_request_get``: a leader of the unit that received it), and holds the courses of that
+  unit and of the units whose records the citizen has consented to share with it (docs/privacy.md).
 - :func:`anonymisation_candidates` and :func:`citizen_anonymise` implement the retention rule (DOMAIN.md §6):
   once all of a citizen's courses are closed and the latest ended more than ``EFFEKTSPOR_RETENTION_YEARS`` ago,
   the name becomes "Anonymiseret", CPR number and external id are removed, and every free text (measurement notes,
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Goal, GoalReview, ItemAnswer, Measurement, TrajectorySummary
-from tracker.models import AuditEntry, Citizen, Collaboration, Course
+from tracker.models import AuditEntry, Citizen, Collaboration, Course, Membership
 from tracker.services import audit_log
 
 ANONYMISED_NAME = "Anonymiseret"
@@ -47,6 +48,18 @@ PURPOSES = {
     "citizen_record_json": _("Indsigt: hele journalen blev udleveret som datafil"),
     "anonymisation": _("Oplysningerne blev anonymiseret efter opbevaringsperioden"),
     "admin": _("Oplysningerne blev vist i administrationen"),
+    "admin_audit_log": _("Loggen over brug af oplysningerne blev læst i administrationen"),
+    "citizen_match": _("Borgeren blev genkendt på CPR-nummeret ved registrering i en enhed"),
+    "external_id_withheld": _("Et eksternt id fra et andet system blev ikke gemt"),
+    "cpr_probe": _("Et CPR-nummer, der tilhører en anden registrering, blev forsøgt gemt"),
+    "consent": _("Borgerens samtykke til deling mellem enheder blev registreret"),
+    "consent_withdrawn": _("Borgerens samtykke blev trukket tilbage"),
+    "consent_shared_view": _("Oplysninger fra andre enheder blev vist med borgerens samtykke"),
+    "access_request": _("Borgerens anmodning om indsigt blev registreret"),
+    "correction": _("En registrering blev rettet"),
+    "correction_form": _("Rettelse af en registrering blev forberedt"),
+    "consent_form": _("Borgerens samtykker til deling blev vist"),
+    "access_request_form": _("Registrering af en anmodning om indsigt blev forberedt"),
     # Import and export (issue 9)
     "import": _("Oplysninger blev indlæst fra en fil"),
     "import_preview": _("En fil til indlæsning blev kontrolleret mod borgerens oplysninger"),
@@ -84,12 +97,19 @@ def _answer_label(item, value: int) -> str:
     return ""
 
 
-def lookups(citizen: Citizen) -> list[dict[str, Any]]:
-    """The logged uses of the citizen's data: time, kind and purpose — never who (art. 15 and Datatilsynet)."""
-    entries = list(AuditEntry.objects.filter(citizen_id=citizen.pk).only("time", "action", "purpose"))
+def lookups(citizen: Citizen, *, unit_ids: set[int] | None = None) -> list[dict[str, Any]]:
+    """The logged uses of the citizen's data: time, kind and purpose — never who (art. 15 and Datatilsynet).
+
+    ``unit_ids`` limits them to uses by staff of those units (and by the system itself): a unit's record does not
+    tell what another unit did, any more than it shows what that unit recorded."""
+    scope = Q()
+    if unit_ids is not None:
+        members = Membership.objects.filter(unit_id__in=unit_ids).values("user_id")
+        scope = Q(user__isnull=True) | Q(user_id__in=members)
+    entries = list(AuditEntry.objects.filter(scope, citizen_id=citizen.pk).only("time", "action", "purpose"))
     # A listing or export of many citizens names them in detail["citizen_ids"] (the JSON lookup for that differs
     # between databases; these entries are few enough to filter here).
-    for entry in AuditEntry.objects.filter(citizen_id__isnull=True, detail__has_key="citizen_ids").only(
+    for entry in AuditEntry.objects.filter(scope, citizen_id__isnull=True, detail__has_key="citizen_ids").only(
         "time", "action", "purpose", "detail"
     ):
         if citizen.pk in (entry.detail.get("citizen_ids") or []):
@@ -107,10 +127,13 @@ def lookups(citizen: Citizen) -> list[dict[str, Any]]:
     ]
 
 
-def citizen_record(citizen: Citizen) -> dict[str, Any]:
-    """Every record of one citizen, as plain JSON-able data (the art. 15 export and its printable page)."""
+def citizen_record(citizen: Citizen, *, unit_ids: set[int] | None = None) -> dict[str, Any]:
+    """Every record of one citizen, as plain JSON-able data (the art. 15 export and its printable page).
+
+    ``unit_ids`` limits the courses to those units (the unit producing the record and those sharing with it)."""
+    course_filter = {"unit_id__in": unit_ids} if unit_ids is not None else {}
     courses = list(
-        Course.objects.filter(citizen=citizen)
+        Course.objects.filter(citizen=citizen, **course_filter)
         .select_related("unit", "legal_basis", "end_reason")
         .prefetch_related(
             Prefetch(
@@ -149,7 +172,7 @@ def citizen_record(citizen: Citizen) -> dict[str, Any]:
             "created_at": timezone.localtime(citizen.created_at).isoformat(timespec="seconds"),
         },
         "courses": [_course(course) for course in courses],
-        "lookups": lookups(citizen),
+        "lookups": lookups(citizen, unit_ids=unit_ids),
     }
 
 

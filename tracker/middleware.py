@@ -51,3 +51,22 @@ def session_refreshed_at_login(sender, request, user, **kwargs) -> None:
     """Logging in writes the session anyway: count it as the latest refresh (connected in TrackerConfig.ready)."""
     if request is not None and hasattr(request, "session"):
         request.session[SessionKeepAliveMiddleware.KEY] = int(time.time())
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response that does not set its own caching.
+
+    Pages, downloads and API answers with citizen data, exports and the page that shows an API key once must not
+    be kept by a browser's cache (a shared municipal PC), a proxy or the "back" button. Rather than list those
+    URLs (and forget the next one), every response is ``no-store`` unless its view chose a caching policy itself
+    (a public page may). tests/security/test_headers.py checks every citizen-data URL of the permission matrix.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response

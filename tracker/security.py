@@ -88,11 +88,18 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 def client_ip(request) -> str | None:
-    """The client's address for the lockout: behind our load balancer, the address it appended last."""
-    if settings.SECURE_PROXY_SSL_HEADER:
+    """The client's address for the lockout and rate limits, counting our own proxies (``PROXY_HOPS``).
+
+    Each of our n proxies appends the address it received the request from, so the client is the n-th entry from
+    the right of X-Forwarded-For. Entries further left were sent by the client and may be anything; a header with
+    fewer entries than proxies did not come through all of them, and then the peer address is used. With no proxy
+    (0 hops) the header is ignored altogether.
+    """
+    hops = getattr(settings, "PROXY_HOPS", 0)
+    if hops > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR")
 
 

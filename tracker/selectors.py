@@ -12,12 +12,21 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Avg, BooleanField, Case, Count, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Avg, BooleanField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from tracker.models import Citizen, Course, DirectorScope, Membership, OrganisationUnit, Partner
+from tracker.models import (
+    AccessRequest,
+    Citizen,
+    Consent,
+    Course,
+    DirectorScope,
+    Membership,
+    OrganisationUnit,
+    Partner,
+)
 
 
 @dataclass(frozen=True)
@@ -165,17 +174,66 @@ def citizen_get(*, user, pk: int) -> Citizen:
         raise Http404("No such citizen") from None
 
 
-def citizen_get_for_record(*, user, pk: int) -> Citizen:
-    """A citizen whose complete record (GDPR art. 15) the user may produce, or Http404.
+def access_request_list(*, user, citizen: Citizen) -> QuerySet[AccessRequest]:
+    """The citizen's requests for access registered in units the user leads."""
+    units = access_for(user).leader_unit_ids
+    return AccessRequest.objects.filter(citizen=citizen, unit_id__in=units).select_related("unit", "registered_by")
 
-    Only a leader of a unit where the citizen has (or had) a course may. The record then holds every course of
-    the citizen, in every unit: the right of access is to the whole record, not to one unit's part of it.
+
+def access_request_get(*, user, pk: int) -> AccessRequest:
+    """A registered request for access whose record the user may produce, or Http404.
+
+    Only a leader of the unit that registered it, and only while the citizen has (or had) a course there: the
+    record is produced by the unit that received the request, and nobody can produce one without a request.
     """
     units = access_for(user).leader_unit_ids
     try:
-        return Citizen.objects.filter(pk__in=Course.objects.filter(unit_id__in=units).values("citizen_id")).get(pk=pk)
-    except Citizen.DoesNotExist:
-        raise Http404("No such citizen") from None
+        return (
+            AccessRequest.objects.filter(unit_id__in=units, citizen__courses__unit_id=F("unit_id"))
+            .select_related("citizen", "unit")
+            .distinct()
+            .get(pk=pk)
+        )
+    except AccessRequest.DoesNotExist:
+        raise Http404("No such request") from None
+
+
+def active_consents(*, unit_ids, citizen: Citizen, today: datetime.date | None = None) -> list[Consent]:
+    """The citizen's consents in force today that let one of ``unit_ids`` see other units' records."""
+    today = today or timezone.localdate()
+    consents = (
+        Consent.objects.filter(citizen=citizen, to_unit_id__in=unit_ids, given_on__lte=today, withdrawn_on__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .prefetch_related("from_units")
+    )
+    return list(consents)
+
+
+def consent_list(*, user, citizen: Citizen) -> QuerySet[Consent]:
+    """Every consent (active or not) the citizen gave to one of the user's units."""
+    return (
+        Consent.objects.filter(citizen=citizen, to_unit_id__in=access_for(user).member_unit_ids)
+        .select_related("to_unit", "given_to")
+        .prefetch_related("from_units")
+    )
+
+
+def consent_get(*, user, pk: int) -> Consent:
+    try:
+        return Consent.objects.filter(to_unit_id__in=access_for(user).member_unit_ids).get(pk=pk)
+    except Consent.DoesNotExist:
+        raise Http404("No such consent") from None
+
+
+def shared_scope(*, unit_ids, citizen: Citizen, today: datetime.date | None = None) -> dict[str, set[int]]:
+    """Per kind of record (measurements, goals, collaborations), the other units whose records ``unit_ids`` may see
+    for this citizen under the consents in force."""
+    scope: dict[str, set[int]] = {"measurements": set(), "goals": set(), "collaborations": set()}
+    for consent in active_consents(unit_ids=unit_ids, citizen=citizen, today=today):
+        from_ids = {u.pk for u in consent.from_units.all()} - set(unit_ids)
+        for kind in consent.kinds:
+            scope[kind] |= from_ids
+    return scope
 
 
 def citizen_courses(*, user, citizen: Citizen) -> QuerySet[Course]:
@@ -203,3 +261,83 @@ def partner_list_with_use(*, user) -> QuerySet[Partner]:
         n_collaborations=Count("collaborations", filter=in_my_units),
         mean_usefulness=Avg("collaborations__usefulness", filter=in_my_units),
     )
+
+
+def other_units(*, user) -> QuerySet[OrganisationUnit]:
+    """Every unit (leaf of the organisation tree) the user is not a member of: names only, no citizen data."""
+    return OrganisationUnit.objects.filter(kind=OrganisationUnit.Kind.UNIT).exclude(
+        pk__in=access_for(user).member_unit_ids
+    )
+
+
+@dataclass(frozen=True)
+class KnownCitizen:
+    pk: int
+    cpr: str | None
+    external_id: str | None
+    in_own_units: bool
+
+
+@dataclass
+class CitizenMatches:
+    """Which of a set of CPR numbers and external ids are already registered, as registration may use them.
+
+    - ``by_cpr``: every registered CPR number, wherever the citizen is known (a CPR number is the person);
+    - ``by_external``: external ids of citizens with a course in the registering user's own units only;
+    - ``external_taken``: external ids registered on a citizen elsewhere (not to be stored again, not matched).
+    """
+
+    by_cpr: dict[str, KnownCitizen]
+    by_external: dict[str, KnownCitizen]
+    external_taken: set[str]
+
+
+def citizen_matches(*, unit_ids, cprs, external_ids, chunk_size: int = 2000) -> CitizenMatches:
+    """The one look-up behind registering a citizen from the page, the API and an import (bulk: chunked queries).
+
+    Read without user scoping on purpose: it answers only "the same person as record n", and every channel that
+    uses it gives the same answer whether or not there was a match (``tracker.services.citizen_register``).
+    """
+    cprs, external_ids = sorted(set(filter(None, cprs))), sorted(set(filter(None, external_ids)))
+    rows: dict[int, tuple] = {}
+    for i in range(0, len(cprs), chunk_size):
+        for row in Citizen.objects.filter(cpr__in=cprs[i : i + chunk_size]).values_list("pk", "cpr", "external_id"):
+            rows[row[0]] = row
+    for i in range(0, len(external_ids), chunk_size):
+        chunk = external_ids[i : i + chunk_size]
+        for row in Citizen.objects.filter(external_id__in=chunk).values_list("pk", "cpr", "external_id"):
+            rows[row[0]] = row
+    own: set[int] = set()
+    ids = sorted(rows)
+    for i in range(0, len(ids), chunk_size):
+        own |= set(
+            Course.objects.filter(citizen_id__in=ids[i : i + chunk_size], unit_id__in=unit_ids).values_list(
+                "citizen_id", flat=True
+            )
+        )
+    wanted_cprs, wanted_externals = set(cprs), set(external_ids)
+    by_cpr, by_external, taken = {}, {}, set()
+    for pk, cpr, external in rows.values():
+        known = KnownCitizen(pk, cpr, external, pk in own)
+        if cpr and cpr in wanted_cprs:
+            by_cpr[cpr] = known
+        if external and external in wanted_externals:
+            if known.in_own_units:
+                by_external[external] = known
+            else:
+                taken.add(external)
+    return CitizenMatches(by_cpr, by_external, taken)
+
+
+def collaboration_get(*, user, pk: int):
+    """One collaboration around a course in the user's units, or Http404."""
+    from tracker.models import Collaboration
+
+    try:
+        return (
+            Collaboration.objects.filter(course__unit_id__in=access_for(user).member_unit_ids)
+            .select_related("course__citizen", "partner__sector", "kind")
+            .get(pk=pk)
+        )
+    except Collaboration.DoesNotExist:
+        raise Http404("No such collaboration") from None

@@ -19,6 +19,8 @@ Environment variables (all optional for the embedded SQLite demo):
   anonymises a citizen (default 5).
 - ``EFFEKTSPOR_LOCKOUT_FAILURES`` / ``EFFEKTSPOR_LOCKOUT_MINUTES`` — failed logins before a lockout (default 5) and
   how long it lasts (default 30).
+- ``EFFEKTSPOR_PROXY_HOPS`` — reverse proxies in front of the application (default 1 with
+  ``EFFEKTSPOR_BEHIND_PROXY=1``, else 0): which X-Forwarded-For entry is the client (docs/privacy.md).
 - ``EFFEKTSPOR_SESSION_MINUTES`` — a session ends after this many minutes without activity (default 30).
 - ``OIDC_RP_CLIENT_ID``, ``OIDC_RP_CLIENT_SECRET``, ``OIDC_OP_AUTHORIZATION_ENDPOINT``, ``OIDC_OP_TOKEN_ENDPOINT``,
   ``OIDC_OP_USER_ENDPOINT``, ``OIDC_OP_JWKS_ENDPOINT`` — single sign-on through OpenID Connect, on when all six are
@@ -72,8 +74,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "tracker.apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in Danish
+    "tracker.apps.AxesConfig",  # axes, named in Danish
     "tracker",
     "outcomes",
     "dashboards",
@@ -84,11 +86,13 @@ INSTALLED_APPS = [
     "api",
     "rest_framework",
     "drf_spectacular",
-    "django_tasks_db",
+    "tracker.apps.TasksConfig",  # django_tasks_db, named in Danish
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Citizen data, exports and key pages are never cached (a view that chooses a caching policy keeps it).
+    "tracker.middleware.NoStoreMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.middleware.SessionKeepAliveMiddleware",
@@ -287,7 +291,13 @@ SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("EFFEKTSPOR_BEHIND_PROXY") else None
+# How many reverse proxies of our own stand in front of the application. Each appends the address it received the
+# request from to X-Forwarded-For, so the client's address is the n-th entry from the right; anything further left
+# was written by the client and is never trusted (tracker.security.client_ip). 0: X-Forwarded-For is ignored.
+PROXY_HOPS = int(os.environ.get("EFFEKTSPOR_PROXY_HOPS", "1" if env_bool("EFFEKTSPOR_BEHIND_PROXY") else "0"))
+if PROXY_HOPS < 0:
+    raise ImproperlyConfigured("EFFEKTSPOR_PROXY_HOPS must be 0 or more.")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_HOPS else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -51,6 +51,10 @@ class ShortDateColumn(tables.Column):
     def render(self, value):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
 
+    def value(self, value):
+        # Exports get the date itself: common.exports writes it as a date (xlsx) or ISO 8601 (CSV).
+        return value
+
 
 class BaseTable(tables.Table):
     """Project defaults: our table class, Danish empty text, 25 rows a page."""
@@ -99,10 +103,10 @@ class CitizenCourseTable(BaseTable):
         return f"{value:+.0f}"
 
     def value_who5_latest(self, value):
-        return f"{value:.0f}"
+        return round(value)
 
     def value_who5_change(self, value):
-        return f"{value:+.0f}"
+        return round(value)
 
     def render_goals(self, value, record):
         return _("%(on)s af %(total)s") % {"on": value, "total": record.goals_total} if record.goals_total else "–"

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from tracker import gdpr_views, security, security_views, views
+from tracker import consent_views, correction_views, gdpr_views, security, security_views, views
 
 tracker_patterns = [
     path("citizens/", views.CitizenListView.as_view(), name="citizen_list"),
@@ -13,11 +13,30 @@ tracker_patterns = [
     path("citizens/<int:pk>/", views.CitizenDetailView.as_view(), name="citizen_detail"),
     path("citizens/<int:pk>/edit/", views.CitizenUpdateView.as_view(), name="citizen_update"),
     path("citizens/<int:pk>/cpr/", views.CprRevealView.as_view(), name="citizen_cpr_reveal"),
-    path("citizens/<int:pk>/record/", gdpr_views.CitizenRecordView.as_view(), name="citizen_record"),
-    path("citizens/<int:pk>/record.json", gdpr_views.CitizenRecordJSONView.as_view(), name="citizen_record_json"),
+    path(
+        "citizens/<int:pk>/access-requests/new/",
+        gdpr_views.AccessRequestCreateView.as_view(),
+        name="access_request_create",
+    ),
+    path("access-requests/<int:pk>/record/", gdpr_views.CitizenRecordView.as_view(), name="access_request_record"),
+    path(
+        "access-requests/<int:pk>/record.json",
+        gdpr_views.CitizenRecordJSONView.as_view(),
+        name="access_request_record_json",
+    ),
+    path("citizens/<int:pk>/consents/", consent_views.ConsentView.as_view(), name="consent_list"),
+    path("consents/<int:pk>/withdraw/", consent_views.ConsentWithdrawView.as_view(), name="consent_withdraw"),
     path("citizens/<int:pk>/courses/new/", views.CourseStartView.as_view(), name="course_start"),
     path("courses/<int:pk>/end/", views.CourseEndView.as_view(), name="course_end"),
     path("courses/<int:pk>/collaborations/new/", views.CollaborationCreateView.as_view(), name="collaboration_create"),
+    path(
+        "collaborations/<int:pk>/edit/", correction_views.CollaborationUpdateView.as_view(), name="collaboration_update"
+    ),
+    path(
+        "collaborations/<int:pk>/delete/",
+        correction_views.CollaborationDeleteView.as_view(),
+        name="collaboration_delete",
+    ),
     path("partners/", views.PartnerListView.as_view(), name="partner_list"),
     path("partners/new/", views.PartnerCreateView.as_view(), name="partner_create"),
     path("no-role/", views.NoRoleView.as_view(), name="no_role"),

@@ -13,13 +13,19 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export.views import ExportMixin
 
+from common import exports
 from dashboards import charts
 from outcomes import selectors as outcome_selectors
 from tracker import selectors, services
 from tracker.filters import CitizenCourseFilterSet, PartnerFilterSet
-from tracker.forms import CitizenForm, CollaborationForm, CourseEndForm, CourseStartForm, PartnerForm
+from tracker.forms import (
+    CitizenForm,
+    CollaborationForm,
+    CourseEndForm,
+    CourseStartForm,
+    PartnerForm,
+)
 from tracker.models import AuditEntry
 from tracker.tables import CitizenCourseTable, PartnerTable
 
@@ -46,6 +52,11 @@ def _audit_read(request, citizen_id: int, obj, purpose: str) -> None:
     services.audit_log(user=request.user, action=Action.READ, citizen_id=citizen_id, obj=obj, purpose=purpose)
 
 
+def _search_criteria(query, keys: tuple[str, ...]) -> dict[str, str]:
+    """The search criteria of a request as the audit log keeps them: a CPR number is masked, with a keyed hash."""
+    return {k: services.mask_search_value(v) if k == "q" else v for k, v in query.items() if k in keys and v}
+
+
 def home(request):
     """Send each user to their role's start page."""
     if not request.user.is_authenticated:
@@ -57,17 +68,13 @@ class NoRoleView(LoginRequiredMixin, TemplateView):
     template_name = "tracker/no_role.html"
 
 
-class CitizenListView(RoleRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class CitizenListView(RoleRequiredMixin, SingleTableMixin, FilterView):
     """'Mine borgere': open courses in the caseworker's units, sortable, filterable, exportable."""
 
     table_class = CitizenCourseTable
     filterset_class = CitizenCourseFilterSet
     template_name = "tracker/citizen_list.html"
-    export_formats = ("csv", "xlsx")
-    exclude_columns = ()
-
-    def get_export_filename(self, export_format):
-        return f"mine-borgere-{timezone.localdate():%Y-%m-%d}.{export_format}"
+    export_trigger_param = "_export"
 
     def get_queryset(self):
         return selectors.my_citizens(user=self.request.user)
@@ -77,13 +84,25 @@ class CitizenListView(RoleRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
         kwargs["units"] = selectors.unit_list(user=self.request.user)
         return kwargs
 
+    def render_to_response(self, context, **response_kwargs):
+        export = self.request.GET.get(self.export_trigger_param)
+        if export in exports.FORMATS:
+            table = context["table"]
+            return exports.export_response(
+                exports.table_rows(table),
+                fmt=export,
+                filename=f"mine-borgere-{timezone.localdate():%Y-%m-%d}",
+                title=_("Mine borgere"),
+            )
+        return super().render_to_response(context, **response_kwargs)
+
     def get(self, request, *args, **kwargs):
         # The search, or the export, is logged in the same transaction as the read it describes.
         with transaction.atomic():
             response = super().get(request, *args, **kwargs)
-            criteria = {k: v for k, v in request.GET.items() if k in ("q", "unit", "legal_basis", "due") and v}
+            criteria = _search_criteria(request.GET, ("q", "unit", "legal_basis", "due"))
             export = request.GET.get(self.export_trigger_param)
-            if export in self.export_formats:
+            if export in exports.FORMATS:
                 services.audit_log(
                     user=request.user,
                     action=Action.EXPORT,
@@ -112,7 +131,8 @@ class CitizenListView(RoleRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
 
 
 class CitizenDetailView(RoleRequiredMixin, View):
-    """'Borgerens overblik': the citizen's courses, measurements, goals and collaborations."""
+    """'Borgerens overblik': the citizen's courses, measurements, goals and collaborations in the user's units, and —
+    with the citizen's consent — what other units recorded ('the whole citizen'), each look logged."""
 
     def get(self, request, pk: int):
         with transaction.atomic():
@@ -121,8 +141,25 @@ class CitizenDetailView(RoleRequiredMixin, View):
             services.audit_log(
                 user=request.user, action=Action.READ, citizen_id=citizen.pk, obj=citizen, purpose="citizen_detail"
             )
+            scope = selectors.shared_scope(unit_ids=self.access.member_unit_ids, citizen=citizen)
+            shared = outcome_selectors.shared_timeline(citizen=citizen, scope=scope)
+            if shared is not None:
+                services.audit_log(
+                    user=request.user,
+                    action=Action.READ,
+                    citizen_id=citizen.pk,
+                    obj=citizen,
+                    purpose="consent_shared_view",
+                    detail={"unit_ids": shared["unit_ids"], "scope": {k: sorted(v) for k, v in scope.items()}},
+                )
+            context["consents"] = list(selectors.consent_list(user=request.user, citizen=citizen))
+            context["history"] = outcome_selectors.correction_history(
+                citizen=citizen, course_ids=[c.pk for c in context["courses"]]
+            )
         context.update(charts.citizen_charts(context))
-        # The complete record (GDPR art. 15) is for leaders of a unit where the citizen has a course.
+        context["shared"] = shared
+        # The complete record (GDPR art. 15) is produced, for a registered request, by a leader of a unit where the
+        # citizen has a course.
         context["can_export_record"] = bool(self.access.leader_unit_ids & {c.unit_id for c in context["courses"]})
         return render(request, "tracker/citizen_detail.html", {"citizen": citizen, **context})
 
@@ -145,7 +182,13 @@ class CitizenCreateView(RoleRequiredMixin, View):
         if citizen_form.is_valid() and course_form.is_valid():
             try:
                 with transaction.atomic():
-                    citizen = services.citizen_create(user=request.user, **citizen_form.cleaned_data)
+                    # A CPR number known in another unit is the same person: the answer is the same either way.
+                    citizen = services.citizen_register(
+                        user=request.user,
+                        unit_ids=self.access.member_unit_ids,
+                        channel="page",
+                        **citizen_form.cleaned_data,
+                    )
                     services.course_start(user=request.user, citizen=citizen, **course_form.cleaned_data)
             except ValidationError as exc:
                 citizen_form.add_error(None, exc)
@@ -169,6 +212,8 @@ class CitizenUpdateView(RoleRequiredMixin, View):
         form = CitizenForm(request.POST, instance=citizen)
         if form.is_valid():
             try:
+                # Outside the update's transaction: a refused attempt is logged and the log entry must stay.
+                services.cpr_change_allowed(user=request.user, citizen=citizen, cpr=form.cleaned_data.get("cpr"))
                 services.citizen_update(user=request.user, citizen=citizen, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -32,7 +32,7 @@ from outcomes import scoring
 from outcomes.models import Informer, Instrument, ItemAnswer, Measurement
 from outcomes.services import scoring_messages
 from tracker.models import Citizen, Course, EndReason, LegalBasis, OrganisationUnit, normalise_cpr
-from tracker.selectors import access_for
+from tracker.selectors import access_for, citizen_matches
 
 CHUNK = 2000
 # The most rows one import may have (settings.IMPORT_MAX_ROWS): a larger file is refused before any row is checked.
@@ -190,15 +190,13 @@ class Checker:
                 raw = parsing.text(values[ext_index])
                 if raw:
                     externals.add(raw)
-        self.db_by_cpr: dict[str, tuple] = {}
-        self.db_by_external: dict[str, tuple] = {}
-        fields = ("pk", "cpr", "external_id")
-        for chunk in chunks(sorted(cprs)):
-            for row in Citizen.objects.filter(cpr__in=chunk).values_list(*fields):
-                self.db_by_cpr[row[1]] = row
-        for chunk in chunks(sorted(externals)):
-            for row in Citizen.objects.filter(external_id__in=chunk).values_list(*fields):
-                self.db_by_external[row[2]] = row
+        # The same look-up as the page and the API (tracker.selectors.citizen_matches): a CPR number known anywhere
+        # is the same person; an external id matches only within the importer's own units.
+        matches = citizen_matches(unit_ids=set(self.offered), cprs=cprs, external_ids=externals)
+        self.db_by_cpr = {k: (m.pk, m.cpr, m.external_id) for k, m in matches.by_cpr.items()}
+        self.db_by_external = {k: (m.pk, m.cpr, m.external_id) for k, m in matches.by_external.items()}
+        self.known_elsewhere = {m.pk for m in matches.by_cpr.values() if not m.in_own_units}
+        self.external_taken = matches.external_taken
         citizen_ids = sorted({r[0] for r in self.db_by_cpr.values()} | {r[0] for r in self.db_by_external.values()})
         self.plan.matched_citizen_ids = set(citizen_ids)
         # Courses of those citizens in the user's units, and their measurements with answers.
@@ -268,7 +266,16 @@ class Checker:
             self.error(row, EXTERNAL_ID, _("CPR-nummer og eksternt id hører til to forskellige borgere."))
             return None
         db = db_cpr or db_ext
-        if db is not None:
+        if db is not None and db[0] in self.known_elsewhere:
+            # Known only in another unit: checked exactly as a new citizen (the preview must not tell the
+            # difference), then joined to the same person; the match is logged when the file is applied.
+            plan = self.new_citizen(row, values, cpr, None)
+            if plan is None or len(self.plan.errors) > errors_before:
+                return None
+            plan = CitizenPlan(
+                row=row, existing_id=db[0], cpr=db[1], external_id=plan.external_id, known_elsewhere=True
+            )
+        elif db is not None:
             if (cpr and db[1] and db[1] != cpr) or (external and db[2] and db[2] != external):
                 self.error(row, EXTERNAL_ID, _("CPR-nummer og eksternt id passer ikke med den registrerede borger."))
                 return None
@@ -303,6 +310,8 @@ class Checker:
                 self.error(row, BIRTH_YEAR, message)
                 return None
             birth_year = int(birth_raw)
+        if external and external in self.external_taken:
+            external = None  # another system's id for someone elsewhere: not stored, not matched
         citizen = Citizen(name=name, cpr=cpr, external_id=external, gender=gender, birth_year=birth_year)
         try:
             # Uniqueness was checked against the bulk-loaded citizens above (one query per 2,000 rows, not per row).

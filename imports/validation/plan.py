@@ -20,6 +20,8 @@ class CitizenPlan:
     gender: str = Citizen.Gender.UNKNOWN
     birth_year: int | None = None
     created_id: int | None = None
+    # Registered, but only in units outside the importer's: counted as new in the preview (no existence oracle).
+    known_elsewhere: bool = False
 
     @property
     def id(self) -> int | None:
@@ -75,8 +77,8 @@ class Plan:
             by_action[m.action] += 1
         return {
             "rows": self.total_rows,
-            "citizens_new": sum(1 for c in self.citizens if c.existing_id is None),
-            "citizens_existing": sum(1 for c in self.citizens if c.existing_id is not None),
+            "citizens_new": sum(1 for c in self.citizens if c.existing_id is None or c.known_elsewhere),
+            "citizens_existing": sum(1 for c in self.citizens if c.existing_id is not None and not c.known_elsewhere),
             "courses_new": sum(1 for c in self.courses if c.existing_id is None),
             "courses_existing": sum(1 for c in self.courses if c.existing_id is not None),
             "measurements_new": by_action["create"],

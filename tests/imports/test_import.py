@@ -147,8 +147,10 @@ def test_a_bad_row_found_only_at_apply_time_rolls_everything_back(client, world)
     post_file(client, csv_bytes(valid_rows()))
     job = latest_job()
     assert job.status == ImportJob.Status.VALIDATED
-    # Meanwhile someone else registers Carl's CPR number with an external id that the file contradicts.
-    Citizen.objects.create(name="Carl", cpr="0203851111", external_id="OTHER")
+    # Meanwhile a colleague registers Carl's CPR number in unit A with an external id that the file contradicts.
+    factories.CourseFactory(
+        unit=world.unit_a, citizen=Citizen.objects.create(name="Carl", cpr="0203851111", external_id="OTHER")
+    )
     job.content = csv_bytes([r.replace("020385-1111;;", "020385-1111;EXT-C;") for r in valid_rows()])
     job.save()
     before = counts()
@@ -401,14 +403,45 @@ def test_importing_into_a_unit_offering_other_legal_bases_is_refused(world):
     assert [e["message"] for e in plan.errors] == ["Enheden tilbyder ikke dette lovgrundlag."]
 
 
-def test_an_import_by_a_user_with_an_existing_citizen_elsewhere_attaches_a_new_course(world):
-    """A citizen known in another unit (by CPR) gets a course in the importer's unit, not a second record."""
-    factories.CourseFactory(unit=world.unit_b, citizen=factories.CitizenFactory(name="Elsewhere", cpr="0203851111"))
+def test_an_import_by_a_user_with_an_existing_citizen_elsewhere_attaches_a_new_course(client, world):
+    """A citizen known only in another unit (by CPR): the preview answers exactly as for an unknown CPR number, and
+    applying joins the same person (a course in the importer's unit, no second record), logged as a match."""
+    elsewhere = factories.CitizenFactory(name="Elsewhere", cpr="0203851111")
+    factories.CourseFactory(unit=world.unit_b, citizen=elsewhere)
+    unknown = "020385-2222"
+    for cpr in ("020385-1111", unknown):
+        # Without a name: the same error for the known and the unknown number.
+        plan = validation.check_file(
+            user=world.alice, content=csv_bytes([f"{cpr};;;;a;§ 85;{d(9)};;;;;;;;"]), file_format="csv"
+        )
+        assert [e["message"] for e in plan.errors] == ["Skriv navn eller initialer — borgeren findes ikke i forvejen."]
+        plan = validation.check_file(
+            user=world.alice, content=csv_bytes([f"{cpr};;Eva;;a;§ 85;{d(9)};;;;;;;;"]), file_format="csv"
+        )
+        assert plan.errors == []
+        assert (plan.counts["citizens_new"], plan.counts["citizens_existing"], plan.counts["courses_new"]) == (1, 0, 1)
+    client.force_login(world.alice)
+    post_file(client, csv_bytes([f"020385-1111;;Eva;;a;§ 85;{d(9)};;;;;;;;"]))
+    job = latest_job()
+    assert job.counts["citizens_new"] == 1
+    client.post(reverse("imports:job_apply", args=[job.pk]), {"confirm": "True"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.APPLIED
+    assert Citizen.objects.filter(cpr="0203851111").count() == 1
+    assert set(elsewhere.courses.values_list("unit__code", flat=True)) == {"a", "b"}
+    match = AuditEntry.objects.get(purpose="citizen_match")
+    assert (match.citizen_id, match.user, match.detail["channel"]) == (elsewhere.pk, world.alice, "import")
+
+
+def test_an_external_id_matches_only_within_the_importers_units(world):
+    """Unit B's external id in alice's file is not unit B's citizen: a new citizen, the id not stored on it."""
+    factories.CourseFactory(unit=world.unit_b, citizen=factories.CitizenFactory(name="B's", external_id="SYS-7"))
     plan = validation.check_file(
-        user=world.alice, content=csv_bytes([f"020385-1111;;;;a;§ 85;{d(9)};;;;;;;;"]), file_format="csv"
+        user=world.alice, content=csv_bytes([f";SYS-7;Ny;;a;§ 85;{d(9)};;;;;;;;"]), file_format="csv"
     )
     assert plan.errors == []
-    assert (plan.counts["citizens_existing"], plan.counts["courses_new"]) == (1, 1)
+    assert (plan.counts["citizens_new"], plan.counts["citizens_existing"]) == (1, 0)
+    assert plan.citizens[0].existing_id is None and plan.citizens[0].external_id is None
 
 
 def test_files_are_not_kept_when_invalid_and_are_purged_when_never_applied(client, world):

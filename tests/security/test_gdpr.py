@@ -29,13 +29,21 @@ from tracker.models import (
     Partner,
     Sector,
 )
-from tracker.services import audit_log, collaboration_record
+from tracker.services import access_request_register, audit_log, collaboration_record, consent_record
 
 TODAY = datetime.date(2026, 3, 15)
 
 
 def ids(rows) -> set[int]:
     return {row["id"] for row in rows}
+
+
+def registered_request(leader, citizen, unit=None):
+    """A request for access registered by the leader in their unit where the citizen has a course."""
+    unit = unit or Course.objects.filter(citizen=citizen, unit__memberships__user=leader).first().unit
+    return access_request_register(
+        user=leader, citizen=citizen, unit=unit, received_on=timezone.localdate(), delivery="in_person"
+    )
 
 
 @pytest.fixture
@@ -71,7 +79,19 @@ def test_the_record_holds_every_record_of_the_citizen_and_nothing_of_any_other(c
     audit_log(user=leader.user, action=AuditEntry.Action.READ, citizen_id=other.pk, purpose="citizen_detail")
 
     client.force_login(leader.user)
-    response = client.get(reverse("tracker:citizen_record_json", args=[citizen.pk]))
+    access_request = registered_request(leader.user, citizen, leader.unit)
+    # Every other unit where the citizen has a course has consented to share with the leader's unit.
+    other_units = {c.unit for c in Course.objects.filter(citizen=citizen).exclude(unit=leader.unit)}
+    if other_units:
+        consent_record(
+            user=leader.user,
+            citizen=citizen,
+            to_unit=leader.unit,
+            from_units=list(other_units),
+            given_on=timezone.localdate(),
+            share_collaborations=True,
+        )
+    response = client.get(reverse("tracker:access_request_record_json", args=[access_request.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
@@ -81,7 +101,7 @@ def test_the_record_holds_every_record_of_the_citizen_and_nothing_of_any_other(c
     # The citizen.
     assert record["citizen"]["id"] == citizen.pk
     assert (record["citizen"]["name"], record["citizen"]["cpr"]) == (citizen.name, citizen.cpr)
-    # Every course, in every unit (not only the leader's), and everything under them — compared with the database.
+    # Every course, in the leader's unit and in the units that share with it by consent, and everything under them.
     courses = Course.objects.filter(citizen=citizen)
     assert ids(record["courses"]) == set(courses.values_list("pk", flat=True))
     measurements = [m for c in record["courses"] for m in c["measurements"]]
@@ -116,8 +136,11 @@ def test_the_record_holds_every_record_of_the_citizen_and_nothing_of_any_other(c
     assert not ids(measurements) & set(others)
 
     # The look-ups: time, kind and purpose of this citizen's only, and never who.
-    assert [(x["action"], x["purpose"]) for x in record["lookups"]] == [("read", "citizen_detail")]
+    lookups = [(x["action"], x["purpose"]) for x in record["lookups"]]
+    assert lookups[:2] == [("read", "citizen_detail"), ("create", "access_request")]
+    assert set(lookups[2:]) <= {("create", "consent")}
     assert record["lookups"][0]["purpose_label"] == "Borgerens overblik blev vist"
+    assert record["request"]["id"] == access_request.pk
     assert leader.user.username not in text
     staff = Membership.objects.values_list("user__username", flat=True)
     assert not any(f'"{username}"' in text for username in staff)
@@ -138,30 +161,67 @@ def test_the_printable_record_shows_the_same_and_is_logged(client, demo):
         role=Membership.Role.LEADER, unit__in=Course.objects.filter(citizen=citizen).values("unit")
     ).first()
     client.force_login(leader.user)
-    response = client.get(reverse("tracker:citizen_record", args=[citizen.pk]))
+    access_request = registered_request(leader.user, citizen, leader.unit)
+    response = client.get(reverse("tracker:access_request_record", args=[access_request.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert citizen.name in html
     if citizen.cpr:
         assert f"{citizen.cpr[:6]}-{citizen.cpr[6:]}" in html
-    for course in Course.objects.filter(citizen=citizen).select_related("unit"):
-        assert course.unit.name in html
-    assert "data-print" in html and reverse("tracker:citizen_record_json", args=[citizen.pk]) in html
+    assert leader.unit.name in html
+    # Without the citizen's consent, nothing of another unit's courses.
+    for course in Course.objects.filter(citizen=citizen).exclude(unit=leader.unit).select_related("unit"):
+        assert f"Forløb i {course.unit.name}" not in html
+    assert "data-print" in html
+    assert reverse("tracker:access_request_record_json", args=[access_request.pk]) in html
     assert AuditEntry.objects.filter(action="export", citizen_id=citizen.pk, purpose="citizen_record").count() == 1
 
 
 def test_a_leader_of_another_unit_and_a_caseworker_of_the_unit_cannot_export(client, world):
     leader_b = factories.UserFactory(username="leader_b")
     Membership.objects.create(user=leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
+    access_request = registered_request(world.lena, world.citizen_a, world.unit_a)
+    before = AuditEntry.objects.count()
     for user in (leader_b, world.alice, world.bob):
         client.force_login(user)
-        for name in ("tracker:citizen_record", "tracker:citizen_record_json"):
-            assert client.get(reverse(name, args=[world.citizen_a.pk])).status_code == 404, (user, name)
-    assert not AuditEntry.objects.exists()
+        for name in ("tracker:access_request_record", "tracker:access_request_record_json"):
+            assert client.get(reverse(name, args=[access_request.pk])).status_code == 404, (user, name)
+        assert client.get(reverse("tracker:access_request_create", args=[world.citizen_a.pk])).status_code == 404
+    assert AuditEntry.objects.count() == before
+
+
+def test_the_record_cannot_be_opened_without_a_registered_request(client, world):
+    """The leader of the citizen's unit: no request, no record; the request is registered first, then produced."""
+    client.force_login(world.lena)
+    # A request registered in another unit (B) for the same citizen does not open A's record for lena either.
+    leader_b = factories.UserFactory(username="leader_b")
+    Membership.objects.create(user=leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
+    factories.CourseFactory(unit=world.unit_b, citizen=world.citizen_a, start=days_ago(30))
+    elsewhere = registered_request(leader_b, world.citizen_a, world.unit_b)
+    for name in ("tracker:access_request_record", "tracker:access_request_record_json"):
+        assert client.get(reverse(name, args=[elsewhere.pk])).status_code == 404
+        assert client.get(reverse(name, args=[987654])).status_code == 404
+    assert not AuditEntry.objects.filter(action="export").exists()
+    # Registering: the form, then the request; the answer leads straight to the record.
+    form_url = reverse("tracker:access_request_create", args=[world.citizen_a.pk])
+    assert client.get(form_url).status_code == 200
+    response = client.post(form_url, {"unit": world.unit_a.pk, "received_on": "", "delivery": "letter"})
+    assert response.status_code == 400 and 'value="letter" selected' in response.content.decode()
+    response = client.post(
+        form_url, {"unit": world.unit_a.pk, "received_on": timezone.localdate().isoformat(), "delivery": "letter"}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(purpose="access_request", user=world.lena)
+    response = client.get(response.url)
+    assert response.status_code == 200
+    export = AuditEntry.objects.get(action="export", purpose="citizen_record")
+    assert export.object_id == entry.object_id and export.detail["access_request"] == entry.object_id
+    # Unit B's course is not in A's record (no consent).
+    assert "Værested B" not in response.content.decode()
 
 
 def test_the_detail_page_links_to_the_record_for_leaders_only(client, world):
-    url = reverse("tracker:citizen_record", args=[world.citizen_a.pk])
+    url = reverse("tracker:access_request_create", args=[world.citizen_a.pk])
     client.force_login(world.lena)
     assert url in client.get(reverse("tracker:citizen_detail", args=[world.citizen_a.pk])).content.decode()
     client.force_login(world.alice)
@@ -288,7 +348,8 @@ def test_the_retention_period_is_a_setting(world, old_records):
 def test_an_anonymised_citizen_can_still_be_exported(client, world, old_records):
     gdpr.citizen_anonymise(citizen=world.citizen_a)
     client.force_login(world.lena)
-    record = json.loads(client.get(reverse("tracker:citizen_record_json", args=[world.citizen_a.pk])).content)
+    access_request = registered_request(world.lena, world.citizen_a, world.unit_a)
+    record = json.loads(client.get(reverse("tracker:access_request_record_json", args=[access_request.pk])).content)
     assert record["citizen"]["name"] == "Anonymiseret"
     assert "anonymisation" in [x["purpose"] for x in record["lookups"]]
     assert timezone.now()  # the export worked on the anonymised record

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.security import matrix_api, matrix_exchange, matrix_imports, matrix_selfservice
+from tests.security import matrix_api, matrix_consent, matrix_exchange, matrix_imports, matrix_selfservice
 from tests.security.conftest import login_verified
 from tests.security.matrix import (
     ANY_LOGGED_IN_GET,
@@ -37,7 +37,6 @@ from tests.security.matrix import (
     OBJECT_GET,
     PUBLIC_GET,
     PUBLIC_WRONG_METHOD,
-    RECORD_GET,
     USERS,
     A_citizen,
     A_course,
@@ -75,8 +74,6 @@ MATRIX: dict[str, Entry] = {
     "tracker:citizen_cpr_reveal": Entry(
         A_citizen, GET=CASEWORKER_WRONG_METHOD, POST=statuses(302, 404, 404, 403, 200, 200), citizen_data=True
     ),
-    "tracker:citizen_record": Entry(A_citizen, GET=RECORD_GET, POST=CASEWORKER_WRONG_METHOD, citizen_data=True),
-    "tracker:citizen_record_json": Entry(A_citizen, GET=RECORD_GET, POST=CASEWORKER_WRONG_METHOD, citizen_data=True),
     "tracker:course_start": Entry(A_citizen, GET=OBJECT_GET, POST=OBJECT_FORM_POST, citizen_data=True),
     "tracker:course_end": Entry(A_course, GET=OBJECT_GET, POST=OBJECT_FORM_POST, citizen_data=True),
     "tracker:collaboration_create": Entry(A_course, GET=OBJECT_GET, POST=OBJECT_FORM_POST, citizen_data=True),
@@ -139,7 +136,7 @@ MATRIX: dict[str, Entry] = {
     "publications:public_json": Entry(published_slug, GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
 }
 # Each later app keeps its entries in a module of its own.
-for _module in (matrix_selfservice, matrix_api, matrix_imports, matrix_exchange):
+for _module in (matrix_selfservice, matrix_api, matrix_imports, matrix_exchange, matrix_consent):
     assert not set(_module.ENTRIES) & set(MATRIX), _module.__name__
     MATRIX.update(_module.ENTRIES)
 

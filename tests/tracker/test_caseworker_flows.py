@@ -265,7 +265,7 @@ def test_citizen_create_with_a_bad_course_does_not_save_the_citizen(client, worl
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Startdatoen ligger mere end et år ude i fremtiden." in html
+    assert "Startdatoen ligger mere end en måned ude i fremtiden. Tjek årstallet." in html
     assert 'value="Carl Carlsen"' in html and 'value="020385-1234"' in html
     assert f'value="{too_late.isoformat()}"' in html
     assert row_counts() == before
@@ -340,7 +340,10 @@ def test_citizen_update_refuses_another_citizens_cpr(client, world):
     )
     assert response.status_code == 400
     assert 'value="010190-1234"' in response.content.decode()
-    assert row_counts() == before
+    # Nothing saved but the log of the attempt (a CPR number that belongs to someone else is an existence probe).
+    assert row_counts() == {**before, "AuditEntry": before["AuditEntry"] + 1}
+    probe = AuditEntry.objects.get(purpose="cpr_probe")
+    assert "0101901234" not in str(probe.detail) and probe.citizen_id == other.pk
     other.refresh_from_db()
     assert other.cpr is None
 
@@ -361,7 +364,7 @@ def test_course_start_more_than_a_year_ahead_is_refused(client, world):
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Startdatoen ligger mere end et år ude i fremtiden." in html
+    assert "Startdatoen ligger mere end en måned ude i fremtiden. Tjek årstallet." in html
     assert f'value="{too_late.isoformat()}"' in html
     assert selected_option(html, world.unit_a.pk) and selected_option(html, legal_basis().pk)
     assert row_counts() == before
@@ -1041,3 +1044,22 @@ def test_new_pages_are_danish_by_default_and_english_after_the_switch(client, wo
     english = in_english(title)
     assert english != title, f"locale/en has no translation of {title!r}"
     assert f"<title>{escape(english)}" in html
+
+
+@pytest.mark.parametrize(("days_ahead", "status"), [(14, 302), (31, 302), (32, 400), (364, 400)])
+def test_a_course_start_far_ahead_is_refused_not_accepted_silently(client, world, days_ahead, status):
+    """A start a year ahead (usually a typo in the year) was once saved silently; a planned start soon is fine."""
+    client.force_login(world.alice)
+    start = today() + datetime.timedelta(days=days_ahead)
+    response = client.post(
+        reverse("tracker:citizen_create"), citizen_post(world, **{"course-start": start.isoformat()})
+    )
+    assert response.status_code == status
+    if status == 400:
+        assert "Tjek årstallet" in response.content.decode()
+    # The service refuses it too, whatever the channel.
+    if status == 400:
+        with pytest.raises(ValidationError):
+            services.course_start(
+                user=world.alice, citizen=world.citizen_b, unit=world.unit_a, legal_basis=legal_basis(), start=start
+            )

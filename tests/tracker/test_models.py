@@ -165,9 +165,18 @@ def test_citizen_full_clean_takes_birth_year_from_cpr(db):
 
 
 def test_citizen_full_clean_keeps_a_given_birth_year(db):
-    citizen = Citizen(name="Carl Carlsen", cpr="0101901234", birth_year=1991)
+    citizen = Citizen(name="Carl Carlsen", cpr="0101901234", birth_year=1990)
     citizen.full_clean()
-    assert citizen.birth_year == 1991
+    assert citizen.birth_year == 1990
+
+
+def test_citizen_birth_year_must_agree_with_the_cpr_number(db):
+    """Birth year 1990 with a CPR number born 1903 (010203-1234) was once saved silently."""
+    citizen = Citizen(name="Carl Carlsen", cpr="010203-1234", birth_year=1990)
+    with pytest.raises(ValidationError) as exc:
+        citizen.full_clean()
+    assert "birth_year" in exc.value.message_dict
+    assert "1903" in exc.value.message_dict["birth_year"][0]
 
 
 def test_citizen_full_clean_stores_an_empty_cpr_as_null(db):

@@ -31,6 +31,7 @@ from tracker.models import (
     Course,
     EndReason,
     LegalBasis,
+    Membership,
     Partner,
     Sector,
 )
@@ -96,10 +97,27 @@ def unit_b_data(world):
     world.citizen_b.save()
     measurement = record_who5(world.course_b, world.bob, today() - datetime.timedelta(days=3))
     goal = make_goal(world.course_b, world.bob, B_SECRET)
-    outcome_services.goal_review_record(user=world.bob, goal=goal, date=today(), level=1)
+    review = outcome_services.goal_review_record(user=world.bob, goal=goal, date=today(), level=1)
     collaboration = collaborate(world.course_b, world.bob, partner, usefulness=1, note="B-ONLY-NOTE")
+    # A leader of B, a request for access registered there, and a consent that lets B see A's records.
+    leader_b = factories.UserFactory(username="leader_b_scoping")
+    Membership.objects.create(user=leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
+    access_request = services.access_request_register(
+        user=leader_b, citizen=world.citizen_b, unit=world.unit_b, received_on=today(), delivery="in_person"
+    )
+    consent = services.consent_record(
+        user=world.bob, citizen=world.citizen_b, to_unit=world.unit_b, from_units=[world.unit_a], given_on=today()
+    )
     audit.purge_all(reason="test setup", log=False)  # setup is not what the tests count (the log is append-only)
-    return {"measurement": measurement, "goal": goal, "collaboration": collaboration, "partner": partner}
+    return {
+        "measurement": measurement,
+        "goal": goal,
+        "collaboration": collaboration,
+        "partner": partner,
+        "access_request": access_request,
+        "review": review,
+        "consent": consent,
+    }
 
 
 # --- The URLs, from tracker/urls.py and outcomes/urls.py ---------------------------------------------
@@ -125,8 +143,22 @@ def unit_b_urls(world, data) -> list[tuple[str, str]]:
         ("goal_create", reverse("outcomes:goal_create", args=[course])),
         ("goal_review_create", reverse("outcomes:goal_review_create", args=[data["goal"].pk])),
         ("citizen_summary", reverse("outcomes:citizen_summary", args=[citizen])),
-        ("citizen_record", reverse("tracker:citizen_record", args=[citizen])),
-        ("citizen_record_json", reverse("tracker:citizen_record_json", args=[citizen])),
+        ("access_request_create", reverse("tracker:access_request_create", args=[citizen])),
+        ("access_request_record", reverse("tracker:access_request_record", args=[data["access_request"].pk])),
+        (
+            "access_request_record_json",
+            reverse("tracker:access_request_record_json", args=[data["access_request"].pk]),
+        ),
+        ("consent_list", reverse("tracker:consent_list", args=[citizen])),
+        ("measurement_update", reverse("outcomes:measurement_update", args=[data["measurement"].pk])),
+        ("measurement_delete", reverse("outcomes:measurement_delete", args=[data["measurement"].pk])),
+        ("goal_update", reverse("outcomes:goal_update", args=[data["goal"].pk])),
+        ("goal_delete", reverse("outcomes:goal_delete", args=[data["goal"].pk])),
+        ("goal_review_update", reverse("outcomes:goal_review_update", args=[data["review"].pk])),
+        ("goal_review_delete", reverse("outcomes:goal_review_delete", args=[data["review"].pk])),
+        ("collaboration_update", reverse("tracker:collaboration_update", args=[data["collaboration"].pk])),
+        ("collaboration_delete", reverse("tracker:collaboration_delete", args=[data["collaboration"].pk])),
+        ("consent_withdraw", reverse("tracker:consent_withdraw", args=[data["consent"].pk])),
     ]
     for code in Instrument.objects.order_by("code").values_list("code", flat=True):
         urls.append(("measurement_create", reverse("outcomes:measurement_create", args=[course, code])))
@@ -136,6 +168,21 @@ def unit_b_urls(world, data) -> list[tuple[str, str]]:
 def post_data(world, name: str, url: str) -> dict:
     """What alice would post for her own unit: valid, so only the scoping can refuse it."""
     date = today().isoformat()
+    if name.endswith("_delete"):
+        return {"reason": "Registreret på den forkerte borger"}
+    if name.endswith("_update") and name != "citizen_update":
+        base = {
+            "measurement_update": "measurement_create",
+            "goal_update": "goal_create",
+            "goal_review_update": "goal_review_create",
+            "collaboration_update": "collaboration_create",
+        }[name]
+        if base == "measurement_create":
+            items = Instrument.objects.get(code="who5").items.values_list("link_id", "max_value")
+            data = {"date": date, "informer": "citizen", **{f"item_{link}": str(top) for link, top in items}}
+        else:
+            data = post_data(world, base, url)
+        return {**data, "reason": "Rettet af A"}
     if name == "citizen_update":
         return {"name": "Ændret af A", "cpr": "", "gender": "male", "birth_year": "1970"}
     if name == "course_start":
@@ -195,8 +242,8 @@ def test_caseworker_gets_404_for_every_get_url_of_another_unit(client, world, un
             assert response.status_code == 404, (name, url)
             checked += 1
         else:
-            assert response.status_code == 405, (name, url)  # cpr_reveal: POST only, whatever the id
-    assert checked == len(unit_b_urls(world, unit_b_data)) - 1
+            assert response.status_code == 405, (name, url)  # cpr_reveal, consent_withdraw: POST only
+    assert checked == len(unit_b_urls(world, unit_b_data)) - 2
     assert not AuditEntry.objects.exists()
 
 
@@ -211,7 +258,7 @@ def test_caseworker_gets_404_for_every_post_url_of_another_unit_and_nothing_chan
             checked += 1
         else:
             assert response.status_code == 405, (name, url)  # a read-only page, whatever the id
-    assert checked >= 11
+    assert checked >= 19
     assert row_counts() == before
     citizen, course = Citizen.objects.get(pk=world.citizen_b.pk), Course.objects.get(pk=world.course_b.pk)
     assert (citizen.name, citizen.gender, citizen.birth_year, citizen.cpr) == (
@@ -223,6 +270,11 @@ def test_caseworker_gets_404_for_every_post_url_of_another_unit_and_nothing_chan
     assert (course.end, course.end_reason) == (None, None)
     assert not Partner.objects.filter(name="Ny partner fra A").exists()
     assert list(GoalReview.objects.values_list("level", flat=True)) == [1]
+    # Nothing of B's was corrected or deleted: the same records, the same values, no correction in the log.
+    assert Measurement.objects.filter(pk=unit_b_data["measurement"].pk, score=unit_b_data["measurement"].score).exists()
+    assert Goal.objects.filter(pk=unit_b_data["goal"].pk, text=B_SECRET).exists()
+    assert Collaboration.objects.filter(pk=unit_b_data["collaboration"].pk, note="B-ONLY-NOTE").exists()
+    assert not AuditEntry.objects.filter(purpose="correction").exists()
 
 
 def test_a_missing_id_and_another_units_id_look_the_same(client, world, unit_b_data):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tablib
 from django import forms
 from django.http import HttpResponse
 from django.template.defaultfilters import floatformat
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
+from common import exports
 from dashboards import comparison_charts, pagecache
 from figures.comparison import Comparison, count_table, unit_comparison
 from figures.periods import LAST_12_MONTHS, period_choices, resolve_period
@@ -138,7 +138,7 @@ class DirectorComparisonView(RoleRequiredMixin, View):
         return form, comparison_for(user=request.user, data=data)
 
     def get(self, request):
-        if request.GET.get("_export") in ("csv", "xlsx"):
+        if request.GET.get("_export") in exports.FORMATS:
             _form, comparison = self.comparison(request)
             return export_response(comparison, request.GET["_export"])
 
@@ -208,11 +208,14 @@ def comparison_for(*, user, data: dict) -> Comparison:
     )
 
 
-def _fmt(value, digits: int = 1) -> str:
-    return "" if value is None else str(floatformat(value, digits))
+def _fmt(value, digits: int = 1) -> float | int | str:
+    """A number rounded as on the page; the file writer types it (Danish decimal comma in "CSV (Excel)")."""
+    if value is None:
+        return ""
+    return round(float(value), digits) if digits else round(value)
 
 
-def _pct(value) -> str:
+def _pct(value) -> float | str:
     return "" if value is None else _fmt(value * 100, 1)
 
 
@@ -278,15 +281,9 @@ def export_rows(comparison: Comparison) -> tuple[list[str], list[list]]:
 
 
 def export_response(comparison: Comparison, fmt: str) -> HttpResponse:
-    """The comparison table as CSV or Excel, with exactly the page's figures and hidden cells."""
+    """The comparison table as a file (``common.exports``), with exactly the page's figures and hidden cells."""
     headers, rows = export_rows(comparison)
-    data = tablib.Dataset(*rows, headers=headers, title=_("Sammenligning"))
     stamp = f"{comparison.period.start:%Y%m%d}-{comparison.period.end:%Y%m%d}"
-    if fmt == "xlsx":
-        response = HttpResponse(
-            data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(data.export("csv"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sammenligning-{stamp}.{fmt}"'
-    return response
+    return exports.export_response(
+        [headers, *rows], fmt=fmt, filename=f"sammenligning-{stamp}", title=_("Sammenligning")
+    )

@@ -6,8 +6,6 @@ before the first byte is sent: a refused or failed export logs nothing, and no e
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -16,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from common import exports
 from dashboards.selectors import leader_units
 from dashboards.views import LeaderAccessMixin
 from exchange import fhir, selectors, services, tidy
@@ -76,16 +75,15 @@ class CourseFHIRView(RoleRequiredMixin, View):
 
 
 def _csv_chunks(rows, rows_per_chunk: int = 1000):
-    """CSV text in chunks of rows: streamed, so a large unit never sits in memory, but not one write per row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for n, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if n % rows_per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    """RFC 4180 CSV in chunks of rows (``common.exports``, text cells neutralised): streamed, so a large unit
+    never sits in memory, but not one write per row."""
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == rows_per_chunk:
+            yield exports.write_csv(chunk, fmt=exports.CSV)
+            chunk = []
+    yield exports.write_csv(chunk, fmt=exports.CSV)
 
 
 class UnitTidyExportView(LeaderAccessMixin, View):
@@ -129,10 +127,6 @@ class DataDictionaryJSONView(DataDictionaryView):
 
 class DataDictionaryCSVView(DataDictionaryView):
     def get(self, request):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="effektspor-dataordbog-maalinger.csv"'
-        writer = csv.writer(response, lineterminator="\n")
-        writer.writerow(("column", "type", "description"))
-        for column in _dictionary()["columns"]:
-            writer.writerow((column["name"], column["type"], column["description"]))
-        return response
+        rows = [("column", "type", "description")]
+        rows += [(c["name"], c["type"], c["description"]) for c in _dictionary()["columns"]]
+        return exports.export_response(rows, fmt=exports.CSV, filename="effektspor-dataordbog-maalinger")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 
+from common import exports
 from imports import parsing
 from imports.selectors import item_columns
 
@@ -19,10 +19,8 @@ def columns() -> list[tuple[str, str]]:
 
 
 def template_csv() -> bytes:
-    """Semicolon-separated UTF-8 with a byte-order mark, so Danish Excel opens it with æ, ø and å intact."""
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow([name for name, _help in columns()])
-    return out.getvalue().encode("utf-8-sig")
+    """Danish Excel's CSV (semicolon, UTF-8 with a byte-order mark), so Excel opens it with æ, ø and å intact."""
+    return exports.write_csv([[name for name, _help in columns()]], fmt=exports.CSV_EXCEL)
 
 
 def template_xlsx() -> bytes:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from common import exports
 from publications import selectors, services
 from publications.forms import PublicationForm
 from publications.snapshot import COLUMNS, FIGURES, SECTOR_COLUMNS
@@ -179,13 +177,10 @@ class PublicCSVView(View):
     def get(self, request, slug: str):
         publication = selectors.public_get(slug=slug)
         snap = publication.snapshot
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(snap["columns"])
-        for row in snap["rows"]:
-            writer.writerow([_csv_value(row.get(name)) for name in snap["columns"]])
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{publication.slug}.csv"'
+        rows = [snap["columns"], *([_csv_value(row.get(name)) for name in snap["columns"]] for row in snap["rows"])]
+        # Open data for analysts: RFC 4180 (comma, no BOM), every text cell neutralised by the one writer.
+        response = exports.export_response(rows, fmt=exports.CSV, filename=publication.slug)
+        del response["Cache-Control"]  # public, anonymous figures: caching is fine
         return response
 
 

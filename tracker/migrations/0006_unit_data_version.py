@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0003_dataversion_cache'),
+        ('tracker', '0005_consent_and_access_request'),
     ]
 
     operations = [

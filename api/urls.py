@@ -1,4 +1,4 @@
-"""The REST API (issue 9), under /api/: the records and figures in v1/, the schema, its documentation and the
+"""The REST API, under /api/: the records and figures in v1/, the schema, its documentation and the
 user's token page. Included by tracker/urls.py."""
 
 from django.urls import include, path

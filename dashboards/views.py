@@ -1,4 +1,4 @@
-"""Dashboards: the unit leader's dashboard and effect report (issue 6), the director's start page.
+"""Dashboards: the unit leader's dashboard and effect report, the director's start page.
 
 Thin views: parse the filter, call one selector, build tables and charts, render. Access: a unit's
 dashboard is for the leaders of that unit and for superusers; everyone else gets 403 (anonymous users go

@@ -4,7 +4,7 @@ Which WHO-5 Questionnaire do we reference? KL has published WHO-5 twice:
 
 1. The early draft of the KL-dk-tools guide (github.com/hl7dk/KL-dk-tools, before 2023) had the instance
    ``KLToolsCareWHO-5`` under ``http://kl.dk/fhir/tools/care/Questionnaire/…`` with linkIds ``"1"``…``"5"``
-   (later ``happy``…); its own example response even pointed to ``…/Questionnaire/WHO-5``. DOMAIN.md and the
+   (later ``happy``…); its own example response even pointed to ``…/Questionnaire/WHO-5``. Older notes and the
    instrument fixture (``Instrument.fhir_questionnaire``) still carry that draft URL.
 2. The released guide, *FFInst — fælles faglige instrumenter* 1.0.0 (``sushi-config.yaml``: canonical
    ``http://fhir.kl.dk/ffinst``, FHIR 4.0.1, dated 2023-08-08), renamed the instance ``KLToolsCareWHO5``: canonical

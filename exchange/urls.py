@@ -1,4 +1,4 @@
-"""The exports (issue 9): FHIR for a course, the tidy analyst CSV for a unit, and its data dictionary."""
+"""The exports: FHIR for a course, the tidy analyst CSV for a unit, and its data dictionary."""
 
 from django.urls import path
 

@@ -220,7 +220,7 @@ KL_INFORMER_CODES = {
 
 
 class Completion(models.TextChoices):
-    """How a measurement was completed: typed in by staff, or by the citizen themselves (issue 11).
+    """How a measurement was completed: typed in by staff, or by the citizen themselves.
 
     The informer says whose answers they are; this says who typed them. "Borger" typed in by a caseworker
     during a conversation and "Borger" answered on the citizen's own phone are both the citizen's answers,

@@ -144,12 +144,12 @@ def life_domain_profile(by_instrument: dict[Instrument, list[Measurement]]) -> d
 
 
 # How far apart the citizen's and the staff's rating of one life domain (0–10) must be to be marked on the citizen
-# page. A local convention (the rating is not a validated scale, DOMAIN.md §4), not a published threshold.
+# page. A local convention (the rating is not a validated scale, docs/methods.md), not a published threshold.
 PERSPECTIVE_MARK = 3
 
 
 def life_domain_views(by_instrument: dict[Instrument, list[Measurement]]) -> tuple[dict | None, dict | None]:
-    """The life-domain rating seen two ways, in one query (issue 11: two perspectives).
+    """The life-domain rating seen two ways, in one query (two perspectives).
 
     - The profile: the citizen's own ratings (answered by the citizen, alone or supported, or by a relative),
       first against latest. A rating by staff alone is never shown as the citizen's.

@@ -1,4 +1,4 @@
-"""A reviewed, frozen, anonymous publication of a department's effect figures (issue 12)."""
+"""A reviewed, frozen, anonymous publication of a department's effect figures."""
 
 from __future__ import annotations
 

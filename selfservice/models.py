@@ -1,4 +1,4 @@
-"""Self-completion (issue 11): a questionnaire handed to the citizen, on the unit's tablet or by a personal link."""
+"""Self-completion: a questionnaire handed to the citizen, on the unit's tablet or by a personal link."""
 
 from __future__ import annotations
 

@@ -685,7 +685,7 @@ class Generator:
 
     def _completion(self, informer: str, day: datetime.date) -> str:
         """Who typed the answers: in the last half year some citizens answered themselves, on the unit's tablet or
-        by a personal link (issue 11); before that, staff typed everything."""
+        by a personal link; before that, staff typed everything."""
         if informer != Informer.CITIZEN or (self.today - day).days > 182:
             return Completion.STAFF_ENTRY
         r = self.completion_rng.random()

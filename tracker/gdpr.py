@@ -6,7 +6,7 @@
   identities). It is produced only for a registered request (``tracker.models.AccessRequest``, found through
   ``tracker.selectors.access_request_get``: a leader of the unit that received it), and holds the courses of that
   unit and of the units whose records the citizen has consented to share with it (docs/privacy.md).
-- :func:`anonymisation_candidates` and :func:`citizen_anonymise` implement the retention rule (DOMAIN.md §6):
+- :func:`anonymisation_candidates` and :func:`citizen_anonymise` implement the retention rule (docs/privacy.md):
   once all of a citizen's courses are closed and the latest ended more than ``EFFEKTSPOR_RETENTION_YEARS`` ago,
   the name becomes "Anonymiseret", CPR number and external id are removed, and every free text (measurement notes,
   goal texts and level descriptions, review notes, collaboration notes) is emptied. Numbers stay, for statistics.
@@ -60,12 +60,12 @@ PURPOSES = {
     "correction_form": _("Rettelse af en registrering blev forberedt"),
     "consent_form": _("Borgerens samtykker til deling blev vist"),
     "access_request_form": _("Registrering af en anmodning om indsigt blev forberedt"),
-    # Import and export (issue 9)
+    # Import and export
     "import": _("Oplysninger blev indlæst fra en fil"),
     "import_preview": _("En fil til indlæsning blev kontrolleret mod borgerens oplysninger"),
     "fhir_course_export": _("Et forløbs målinger og mål blev udleveret som FHIR-fil"),
     "tidy_unit_export": _("Borgerens målinger indgik pseudonymiseret i et dataudtræk til analyse"),
-    # The citizen's own answers (issue 11)
+    # The citizen's own answers
     "selfservice_start": _("Borgerens egen besvarelse blev forberedt"),
     "selfservice_tablet": _("Tabletten blev givet til borgeren til egen besvarelse"),
     "selfservice_link": _("Et personligt link til egen besvarelse blev lavet"),

@@ -1,7 +1,7 @@
 """Reads of core records, always scoped to the requesting user.
 
 Views never call ``Model.objects`` for citizen data: they call these functions, so the rule of who may
-see what (DOMAIN.md §2) lives in one place. A caseworker sees a citizen only through a course in one of
+see what (docs/privacy.md) lives in one place. A caseworker sees a citizen only through a course in one of
 their units; a leader additionally sees the unit's aggregates; a director sees aggregates of the units in
 their subtree and no citizen-level data (unless also a member of a unit).
 """

@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A tablet handed to a citizen (issue 11) reaches only its questionnaire until the caseworker's password.
+    # A tablet handed to a citizen reaches only its questionnaire until the caseworker's password.
     "selfservice.middleware.LockedTabletMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tracker.security.TwoFactorMiddleware",
@@ -336,10 +336,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-# --- Background tasks (issue 9: large imports run in a worker: `manage.py db_worker`) ----------------
+# --- Background tasks (large imports run in a worker: `manage.py db_worker`) ----------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# --- REST API (issue 9) ------------------------------------------------------------------------------
+# --- REST API ------------------------------------------------------------------------------
 # An API key stops working this many days after it was made (api.models.ApiKey).
 EFFEKTSPOR_API_KEY_DAYS = int(os.environ.get("EFFEKTSPOR_API_KEY_DAYS", "180"))
 # Token authentication for programs (a user makes their token at /api/token/), the session for a logged-in browser.

@@ -1,4 +1,4 @@
-"""Aggregated reads for leaders and directors (STYLE.md: a module past ~300 lines becomes a package).
+"""Aggregated reads for leaders and directors (a module past ~300 lines becomes a package).
 
 - ``access``, ``rows``, ``queries``, ``unit``: the unit leader's dashboard for one or several units and a
   period — who may open it, its figures as values, its queries, and their assembly.

@@ -172,7 +172,7 @@ def sectors(scope: Scope, period: Period) -> list[dict[str, Any]]:
 
 def informers(scope: Scope, period: Period, instrument_id: int) -> list[dict[str, Any]]:
     """Measurements of the instrument in the period, counted by who answered, and how many of them the citizen
-    completed themselves (on the tablet or by a personal link, issue 11)."""
+    completed themselves (on the tablet or by a personal link)."""
     return list(
         Measurement.objects.filter(
             scope.via_course(), instrument_id=instrument_id, date__range=(period.start, period.end)

@@ -1,4 +1,4 @@
-"""The unit leader's dashboard: is the unit's work helping, and what is missing? (issue 6)
+"""The unit leader's dashboard: is the unit's work helping, and what is missing?
 
 ``unit_dashboard`` reads everything the page and the effect report show, for one or several units and a
 period, in a fixed number of queries (``queries.py``); the statistics are the pure functions of

@@ -127,7 +127,7 @@ class Command(BaseCommand):
             "--import-rows",
             type=int,
             default=0,
-            help="Also time an import of this many rows through the background worker (issue 9), in a database "
+            help="Also time an import of this many rows through the background worker, in a database "
             "of its own so the page data set stays as it was.",
         )
 

@@ -191,7 +191,7 @@ def test_a_who5_in_the_locked_tablet_mode_that_needs_the_password_to_leave(open_
     with w.page.expect_navigation():
         w.page.get_by_role("button", name="Afslut og log ind").click()
     assert w.page.url.endswith("/selvbesvarelse/tablet/afslut/")
-    assert w.page.get_by_text("Adgangskoden passer ikke.").is_visible()
+    assert w.page.get_by_text("Adgangskoden passer ikke.", exact=True).is_visible()
     expect_refused(w, 400)
     check_page(w, axe=False)  # the same page as above, with an error message
     w.page.get_by_label("Medarbejderens adgangskode").fill(small_world.password)

@@ -20,7 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outcomes.models import Instrument, LifeDomain
-from tests.security import matrix_api, matrix_exchange, matrix_imports, matrix_selfservice
+from tests.security import (
+    matrix_api,
+    matrix_exchange,
+    matrix_imports,
+    matrix_improvement,
+    matrix_selfservice,
+)
 from tests.security.conftest import days_ago
 from tests.security.test_permission_matrix import MATRIX
 from tracker.models import AuditEntry, CollaborationKind, EndReason, LegalBasis, Sector
@@ -196,7 +202,7 @@ CASES = [
 
 
 # Each later app's cases live beside its matrix entries (tests/security/matrix_<app>.py, AUDIT_CASES: Case fields).
-for _module in (matrix_selfservice, matrix_api, matrix_imports, matrix_exchange):
+for _module in (matrix_selfservice, matrix_api, matrix_imports, matrix_exchange, matrix_improvement):
     CASES += [Case(**case) for case in getattr(_module, "AUDIT_CASES", [])]
 
 

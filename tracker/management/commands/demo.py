@@ -51,6 +51,9 @@ class Command(BaseCommand):
                 f"{result.measurements} measurements in {result.units} units."
             )
         self.create_logins()
+        from improvement.demo import seed_initiatives
+
+        seed_initiatives()
         self.stdout.write("Demo logins (role username password):")
         for role, username, password, *_rest in DEMO_LOGINS:
             self.stdout.write(f"{role} {username} {password}")

@@ -1,6 +1,6 @@
 """Two initiatives for the demo municipality: one that works and one that does not.
 
-The working one (FIT in Bostøtteteam Nord, nine months ago): from its start date the unit's citizens get a
+The working one (FIT in Bostøtteteam Nord, seven months ago): from its start date the unit's citizens get a
 better trajectory — each WHO-5 answer after the start moves up by a step per two months since the later of the
 initiative's and the course's start (capped), so the course's baseline is untouched and its change at follow-up
 grows. The other (peer support in Bofællesskabet Lærkevej, eight months ago, a unit whose citizens neither
@@ -24,7 +24,7 @@ from tracker.models import OrganisationUnit
 
 WORKING_UNIT = "Bostøtteteam Nord"
 NOT_WORKING_UNIT = "Bofællesskabet Lærkevej"
-MONTHS_WORKING, MONTHS_NOT_WORKING = 9, 8
+MONTHS_WORKING, MONTHS_NOT_WORKING = 7, 8
 MAX_STEPS = 5  # at most one step up on each of the five WHO-5 items: +20 points at most
 
 
@@ -106,7 +106,7 @@ def seed_initiatives(*, today: datetime.date | None = None) -> list[Initiative]:
     other.units.set([units[NOT_WORKING_UNIT]])
     Indicator.objects.create(initiative=other, measure=Indicator.Measure.MEAN_CHANGE, direction="up")
     Indicator.objects.create(initiative=other, measure=Indicator.Measure.COLLABORATIONS, direction="up")
-    for months, score in ((8, "3.1"), (5, "3.8"), (2, "4.2")):
+    for months, score in ((7, "3.1"), (4, "3.8"), (1, "4.2")):
         FidelityCheck.objects.create(
             initiative=working,
             date=_months_ago(today, months),

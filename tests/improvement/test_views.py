@@ -174,3 +174,17 @@ def test_a_leader_of_another_unit_cannot_see_or_edit(client, world, initiative):
             end=None,
             indicators={"mean_change": "up"},
         )
+
+
+def test_the_api_gives_the_pages_figures(client, world, initiative):
+    client.force_login(world.lena)
+    listing = client.get(reverse("api:initiative_list")).json()
+    assert [i["id"] for i in listing] == [initiative.pk]
+    assert {s["indicator"] for s in listing[0]["signals"]} == {"mean_change", "improved_share"}
+    body = client.get(reverse("api:initiative_series", args=[initiative.pk])).json()
+    assert body["disclosed"] is False and len(body["months"]) >= 13
+    client.force_login(world.charlie)
+    body = client.get(reverse("api:initiative_series", args=[initiative.pk])).json()
+    # One citizen per unit: every month is hidden for the director, over the API as on the page.
+    assert body["disclosed"] is True and all(m["hidden"] and m["active"] is None for m in body["months"])
+    assert AuditEntry.objects.filter(purpose="api:initiative_series", user=world.charlie).exists()

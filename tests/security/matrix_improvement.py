@@ -47,3 +47,11 @@ ENTRIES: dict[str, Entry] = {
     "improvement:fidelity_check_create": Entry(A_initiative, GET=EDIT_GET, POST=EDIT_POST),
     "improvement:learning_entry_create": Entry(A_initiative, GET=EDIT_GET, POST=EDIT_POST),
 }
+
+# The API (session login in the matrix; anonymous 401 as the rest of the API).
+ENTRIES["api:initiative_list"] = Entry(
+    GET=statuses(401, 403, 200, 200, 403, 200), POST=statuses(401, 403, 405, 405, 403, 405)
+)
+ENTRIES["api:initiative_series"] = Entry(
+    A_initiative, GET=statuses(401, 403, 404, 200, 403, 200), POST=statuses(401, 403, 405, 405, 403, 405)
+)

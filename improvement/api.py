@@ -4,7 +4,7 @@ the same disclosure control for directors. Leaders and directors, scoped as the 
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -70,13 +70,53 @@ SIGNAL = inline_serializer(
 )
 
 
+INDICATOR = inline_serializer(
+    "InitiativeIndicator", {"indicator": serializers.CharField(), "expected_direction": serializers.CharField()}
+)
+INITIATIVE_FIELDS = {
+    "id": serializers.IntegerField(),
+    "name": serializers.CharField(),
+    "method": serializers.CharField(),
+    "units": serializers.ListField(child=serializers.IntegerField()),
+    "start": serializers.DateField(),
+    "end": serializers.DateField(allow_null=True),
+    "indicators": INDICATOR.__class__(many=True),
+}
+MONTH = inline_serializer(
+    "InitiativeMonth",
+    {
+        "month": serializers.DateField(),
+        "hidden": serializers.BooleanField(),
+        "active": serializers.IntegerField(allow_null=True),
+        "paired": serializers.IntegerField(allow_null=True),
+        "improved": serializers.IntegerField(allow_null=True),
+        "mean_change": serializers.FloatField(allow_null=True),
+        "improved_share": serializers.FloatField(allow_null=True),
+        "measured_share": serializers.FloatField(allow_null=True),
+        "collaborations_per_citizen": serializers.FloatField(allow_null=True),
+        "self_completed_share": serializers.FloatField(allow_null=True),
+    },
+)
+LIST_ITEM = inline_serializer("InitiativeListItem", {**INITIATIVE_FIELDS, "signals": SIGNAL.__class__(many=True)})
+SERIES = inline_serializer(
+    "InitiativeSeries",
+    {
+        **INITIATIVE_FIELDS,
+        "split": serializers.DateField(),
+        "disclosed": serializers.BooleanField(),
+        "months": MONTH.__class__(many=True),
+        "signals": SIGNAL.__class__(many=True),
+    },
+)
+
+
 class InitiativeListAPIView(ApiMixin, APIView):
     permission_classes = [IsAuthenticated, IsLeaderOrDirector]
 
     @extend_schema(
         summary=_("Forsøg"),
         description=_("Forsøgene i dine enheder med signalet for hver af deres indikatorer."),
-        responses={200: serializers.ListSerializer(child=serializers.DictField())},
+        responses={200: LIST_ITEM.__class__(many=True)},
     )
     def get(self, request):
         today = timezone.localdate()
@@ -96,7 +136,7 @@ class InitiativeSeriesAPIView(ApiMixin, APIView):
             "Månedstallene fra figurmotoren for forsøgets enheder, delt ved startdatoen, med signalerne. For "
             "direktører med samme diskretionskontrol som siden (skjulte måneder er null)."
         ),
-        responses={200: serializers.DictField()},
+        responses={200: SERIES},
     )
     def get(self, request, pk: int):
         initiative = selectors.initiative_get(user=request.user, pk=pk)
@@ -130,5 +170,6 @@ class InitiativeSeriesAPIView(ApiMixin, APIView):
 
 urlpatterns = [
     path("", InitiativeListAPIView.as_view(), name="initiative_list"),
-    path("<int:pk>/series/", InitiativeSeriesAPIView.as_view(), name="initiative_series"),
+    # A regex route, as the router's: the schema and its test read the id the same way.
+    re_path(r"^(?P<pk>[0-9]{1,19})/series/$", InitiativeSeriesAPIView.as_view(), name="initiative_series"),
 ]

@@ -72,7 +72,10 @@ def _scope_units(user, initiative: Initiative) -> tuple[set[int], bool]:
     units = {u.pk for u in initiative.units.all()}
     if units <= access.leader_unit_ids:
         return units, False
-    return units & set(access.director_unit_ids), True
+    if units & access.director_unit_ids:
+        return units & set(access.director_unit_ids), True
+    # A leader of some of its units (another leader registered it for more): their own units, as on their page.
+    return units & set(access.leader_unit_ids), False
 
 
 def values_of(points: list[series.MonthPoint], measure: str) -> list[float | None]:

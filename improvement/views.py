@@ -75,6 +75,22 @@ def chart_blocks(figures: analysis.InitiativeFigures) -> list[dict]:
     return blocks
 
 
+def unit_rows(figures: analysis.InitiativeFigures) -> tuple[list[str], list[dict]]:
+    """Each unit's mean change at follow-up per month (n), for initiatives in more than one unit."""
+    if len(figures.by_unit) < 2:
+        return [], []
+    units = sorted(figures.by_unit, key=lambda u: figures.unit_names.get(u, ""))
+    names = [figures.unit_names.get(u, "") for u in units]
+    rows = []
+    for i, month in enumerate(figures.months):
+        cells = []
+        for u in units:
+            p = figures.by_unit[u][i]
+            cells.append("–" if p.mean_change is None else f"{_fmt(p.mean_change, False)} (n={p.paired})")
+        rows.append({"label": month.label, "cells": cells})
+    return names, rows
+
+
 class InitiativeListView(LeaderOrDirectorMixin, View):
     def get(self, request):
         today = timezone.localdate()
@@ -158,6 +174,7 @@ class InitiativeDetailView(LeaderOrDirectorMixin, View):
         today = timezone.localdate()
         figures = analysis.initiative_figures(user=request.user, initiative=initiative, today=today)
         comparison = analysis.before_after(user=request.user, initiative=initiative, today=today)
+        names, rows = unit_rows(figures)
         services.initiative_read(user=request.user, initiative=initiative, purpose="improvement:initiative_detail")
         return render(
             request,
@@ -166,6 +183,8 @@ class InitiativeDetailView(LeaderOrDirectorMixin, View):
                 "initiative": initiative,
                 "figures": figures,
                 "blocks": chart_blocks(figures),
+                "unit_names": names,
+                "unit_rows": rows,
                 "comparison": comparison,
                 "can_edit": selectors.can_edit(user=request.user, initiative=initiative),
                 "fidelity_checks": selectors.fidelity_checks(initiative=initiative),

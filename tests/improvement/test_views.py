@@ -188,3 +188,36 @@ def test_the_api_gives_the_pages_figures(client, world, initiative):
     # One citizen per unit: every month is hidden for the director, over the API as on the page.
     assert body["disclosed"] is True and all(m["hidden"] and m["active"] is None for m in body["months"])
     assert AuditEntry.objects.filter(purpose="api:initiative_series", user=world.charlie).exists()
+
+
+def test_an_initiative_in_two_units(client, world):
+    from tests import factories
+    from tracker.models import Membership
+
+    both = factories.UserFactory(username="leader-both")
+    for unit in (world.unit_a, world.unit_b):
+        Membership.objects.create(user=both, unit=unit, role=Membership.Role.LEADER)
+    initiative = services.initiative_create(
+        user=both,
+        name="IPS",
+        description="",
+        method="ips",
+        units=[world.unit_a, world.unit_b],
+        start=START,
+        end=None,
+        indicators={"measured_share": "up"},
+    )
+    # The director sees each unit's months — all hidden here (one citizen per unit).
+    client.force_login(world.charlie)
+    html = client.get(initiative.get_absolute_url()).content.decode()
+    table = html.split('id="units-table"')[1].split("</table>")[0]
+    assert world.unit_a.name in table and world.unit_b.name in table
+    assert set(re.findall(r"<td>(.*?)</td>", table)) == {"–"}
+    # lena leads only unit A: she reads the initiative with her own unit's exact figures, and cannot edit it.
+    client.force_login(world.lena)
+    response = client.get(initiative.get_absolute_url())
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert not figures.disclosed and set(figures.unit_names) == {world.unit_a.pk}
+    assert any(p.active for p in figures.months)
+    assert client.get(reverse("improvement:initiative_update", args=[initiative.pk])).status_code == 403

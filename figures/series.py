@@ -168,7 +168,10 @@ def _disclose(point: MonthPoint, figures: engine.GroupFigures, measured: set[int
     point.collaborations = disclosure.count(figures.collaborations, collab_key, "collaborations")
     if 0 < len(figures.collab_citizens) < k:
         point.collaborations = None
-    point.measurements = disclosure.count(point.measurements or 0, completed_key, "measured")
+    # Offsets of their own (figures.disclosure has none named for these): the set of measured courses is usually
+    # the same as for ``measured``, and the same offset would give both counts the same noise, so their difference
+    # would be exact.
+    point.measurements = disclosure.count(point.measurements or 0, completed_key, "gas_courses")
     point.self_completed = min(disclosure.count(point.self_completed or 0, completed_key, "score"), point.measurements)
     if 0 < len(measured_courses) < k:
         point.self_completed = point.measurements = None

@@ -55,6 +55,7 @@ class MonthPoint:
     effect_hidden: bool = False  # fewer than k paired courses
     # The sets behind the figures, for cell keys and secondary suppression; never shown.
     _citizens: frozenset[int] = field(default=frozenset(), repr=False)
+    _paired: int = field(default=0, repr=False)
 
     @property
     def improved_share(self) -> float | None:
@@ -211,58 +212,81 @@ def monthly_series(
     disclose: bool,
     k: int | None = None,
     by_unit: bool = False,
+    families: Sequence[frozenset[int]] = (),
 ) -> dict[int, list[MonthPoint]]:
     """The months from ``start`` to ``end`` for the whole scope (key 0) and, with ``by_unit``, for each unit.
 
     One read of the courses for the whole span; collaborations and self-completion in one query each.
-    ``disclose=True`` for aggregate-only audiences (directors): see the module docstring."""
+    ``disclose=True`` for aggregate-only audiences (directors): see the module docstring. ``families`` are the
+    sibling groups of units in which the director's comparison applies secondary suppression (the units of a
+    department): a month a unit is hidden in the comparison — by its own size or as a complement — is hidden in
+    the series too, so the comparison's total minus this series cannot give a hidden sibling."""
     k = k if k is not None else disclosure.Policy.current().k
     params = Params.of(instrument)
     span = Period(start.replace(day=1), end, "custom", "")
-    recs = records.course_records(scope, span, [instrument])
-    collabs_by_month: dict[datetime.date, list[tuple[int, int, int]]] = defaultdict(list)
-    unit_of = {r.course_id: r.unit_id for r in recs}
-    for course_id, citizen_id, day in dated_collaborations(scope, span):
-        collabs_by_month[day.replace(day=1)].append((course_id, citizen_id, unit_of.get(course_id)))
-    completed = self_completed_counts(scope, span, instrument)
+    family_units = frozenset().union(*families) if families else frozenset()
+    read = records.Scope(scope.unit_ids | family_units, scope.legal_basis_id)
+    every = records.course_records(read, span, [instrument])
+    recs = [r for r in every if r.unit_id in scope.unit_ids]
+    collabs_by_month: dict[datetime.date, list[tuple[int, int]]] = defaultdict(list)
+    for course_id, citizen_id, day in dated_collaborations(read, span):
+        collabs_by_month[day.replace(day=1)].append((course_id, citizen_id))
+    completed = self_completed_counts(read, span, instrument)
 
     groups: dict[int, list[records.CourseRecord]] = {0: recs}
-    if by_unit:
-        for unit_id in sorted(scope.unit_ids):
-            groups[unit_id] = [r for r in recs if r.unit_id == unit_id]
+    if by_unit or (disclose and family_units):
+        for unit_id in sorted(scope.unit_ids | family_units):
+            groups[unit_id] = [r for r in every if r.unit_id == unit_id]
     step = _step(instrument)
     out: dict[int, list[MonthPoint]] = {}
     for key, members in groups.items():
         ids = {r.course_id for r in members}
         points = []
         for month in months_between(start, end):
-            collabs = [(c, cit) for c, cit, _u in collabs_by_month.get(month, ()) if c in ids]
+            collabs = [(c, cit) for c, cit in collabs_by_month.get(month, ()) if c in ids]
             point, figures, measured, measured_courses = _month_point(
                 month, members, params, instrument.pk, collabs, completed.get(month, {})
             )
+            point._paired = figures.paired
             if disclose:
                 _disclose(point, figures, measured, measured_courses, k, step)
             points.append(point)
         out[key] = points
-    if disclose and by_unit:
-        _secondary(out)
-    return out
+    if disclose:
+        siblings = [set(f) for f in families if len(f) > 1]
+        if len(scope.unit_ids) > 1:
+            siblings.append(set(scope.unit_ids))
+        _secondary(out, siblings)
+        if len(scope.unit_ids) == 1:
+            # The whole scope is one unit: it is that unit's series, hidden wherever the unit is.
+            (only,) = scope.unit_ids
+            for whole, unit in zip(out[0], out.get(only, out[0]), strict=True):
+                if unit.hidden and not whole.hidden:
+                    hide(whole)
+                elif unit.effect_hidden and not whole.effect_hidden:
+                    hide_effect(whole)
+    keep = {0} | (set(scope.unit_ids) if by_unit else set())
+    return {key: points for key, points in out.items() if key in keep}
 
 
-def _secondary(series: dict[int, list[MonthPoint]]) -> None:
-    """Across the units of the scope: in a month where exactly one unit with data is hidden, hide the smallest
-    shown unit too, so the whole scope minus the shown units does not give the hidden one."""
+def _secondary(series: dict[int, list[MonthPoint]], families: list[set[int]]) -> None:
+    """Secondary suppression per month as the comparison's: in every family of siblings where exactly one unit
+    with data is hidden, hide the smallest shown one too (active citizens; for effect figures, paired courses)."""
     units = [u for u in series if u]
-    if len(units) < 2:
+    if not units or not families:
         return
     for i in range(len(series[0])):
-        sizes = {u: len(series[u][i]._citizens) for u in units}
-        hidden = {u for u in units if series[u][i].hidden}
-        for u in disclosure.complementary(hidden, sizes, [set(units)]) - hidden:
-            hide(series[u][i])
-        effect_hidden = {u for u in units if series[u][i].effect_hidden}
-        for u in disclosure.complementary(effect_hidden, sizes, [set(units)]) - effect_hidden:
-            hide_effect(series[u][i])
+        sizes_active = {u: len(series[u][i]._citizens) for u in units}
+        sizes_paired = {u: series[u][i]._paired for u in units}
+        primary = {u for u in units if series[u][i].hidden}
+        hidden = disclosure.complementary(primary, sizes_active, families)
+        effect_primary = {u for u in units if series[u][i].effect_hidden} | hidden
+        effect_hidden = disclosure.complementary(effect_primary, sizes_paired, families)
+        for u in units:
+            if u in hidden and not series[u][i].hidden:
+                hide(series[u][i])
+            elif u in effect_hidden and not series[u][i].effect_hidden:
+                hide_effect(series[u][i])
 
 
 def frame(points: Sequence[MonthPoint]) -> pd.DataFrame:

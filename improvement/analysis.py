@@ -156,6 +156,18 @@ def split_month(initiative: Initiative) -> datetime.date:
     return s if s.day == 1 else _months_back(s.replace(day=1), -1)
 
 
+def _families(user, unit_ids: set[int]) -> list[frozenset[int]]:
+    """The sibling units (same parent, in the director's scope) of the initiative's units: the families in which
+    the director's comparison applies secondary suppression."""
+    allowed = set(access_for(user).director_unit_ids)
+    parents = set(OrganisationUnit.objects.filter(pk__in=unit_ids).values_list("parent_id", flat=True))
+    units = OrganisationUnit.objects.filter(parent_id__in=parents, pk__in=allowed, kind=OrganisationUnit.Kind.UNIT)
+    by_parent: dict[int, set[int]] = {}
+    for pk, parent in units.values_list("pk", "parent_id"):
+        by_parent.setdefault(parent, set()).add(pk)
+    return [frozenset(v) for _p, v in sorted(by_parent.items())]
+
+
 def initiative_figures(*, user, initiative: Initiative, today: datetime.date) -> InitiativeFigures:
     """The initiative's series (cached on the data version), its per-unit series and its signals."""
     unit_ids, disclose = _scope_units(user, initiative)
@@ -172,6 +184,9 @@ def initiative_figures(*, user, initiative: Initiative, today: datetime.date) ->
         "k": disclosure.Policy.current().k,
     }
 
+    families = _families(user, unit_ids) if disclose else []
+    key["families"] = [sorted(f) for f in families]
+
     def compute():
         return series.monthly_series(
             scope=records.Scope(frozenset(unit_ids)),
@@ -180,6 +195,7 @@ def initiative_figures(*, user, initiative: Initiative, today: datetime.date) ->
             end=today,
             disclose=disclose,
             by_unit=len(unit_ids) > 1,
+            families=families,
         )
 
     data = dataversion.cached("initiative-series", key, compute) if unit_ids else {0: []}

@@ -111,3 +111,43 @@ def test_frame_has_one_row_per_month(demo):
     df = series.frame(points)
     assert list(df["month"]) == series.months_between(START, TODAY)
     assert len(df) == 12
+
+
+def test_a_unit_month_the_comparison_hides_is_hidden_on_the_initiative_page(demo, settings):
+    """The comparison hides a unit's month by its size or as a complement of a hidden sibling; the initiative's
+    series for that unit must hide it too, or the department total minus the shown units would give the sibling."""
+    from figures.comparison import unit_comparison
+    from figures.periods import resolve_period
+    from improvement import analysis
+    from improvement.models import Initiative
+    from tests import factories
+    from tracker.models import DirectorScope
+
+    settings.SMALL_NUMBER_K = 8
+    director = factories.UserFactory(username="dir-series")
+    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    units = list(OrganisationUnit.objects.filter(kind=OrganisationUnit.Kind.UNIT))
+    months = series.months_between(datetime.date(2025, 11, 1), datetime.date(2026, 5, 31))
+    compared = complements = 0
+    for unit in units:
+        initiative = Initiative.objects.create(
+            name=unit.name, method="fit", start=datetime.date(2026, 3, 1), created_by=director
+        )
+        initiative.units.set([unit])
+        shown = analysis.initiative_figures(user=director, initiative=initiative, today=TODAY)
+        assert shown.disclosed
+        by_month = {p.month: p for p in shown.months}
+        for month in months:
+            period = resolve_period(f"m{month.year}-{month.month}", today=TODAY)
+            c = unit_comparison(user=director, instrument=demo, period=period, root_id=unit.parent_id)
+            row = next(r for r in c.rows if r.key == unit.pk)
+            point = by_month[month]
+            if row.suppressed:
+                assert point.hidden, (unit.name, month)
+                complements += not row.active and len(point._citizens) >= 8
+            if row.effect_suppressed:
+                assert point.effect_hidden and point.mean_change is None, (unit.name, month)
+            if not row.suppressed:
+                assert point.active == row.active, (unit.name, month)  # the same set, the same noise
+            compared += 1
+    assert compared > 30 and complements  # some months are hidden only as a sibling's complement

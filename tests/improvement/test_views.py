@@ -221,3 +221,34 @@ def test_an_initiative_in_two_units(client, world):
     assert not figures.disclosed and set(figures.unit_names) == {world.unit_a.pk}
     assert any(p.active for p in figures.months)
     assert client.get(reverse("improvement:initiative_update", args=[initiative.pk])).status_code == 403
+
+
+def test_the_detail_pages_queries_do_not_grow_with_the_data(client, world, initiative):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from outcomes import services as outcome_services
+    from tests import factories
+    from tracker import dataversion
+
+    def count(user) -> int:
+        client.force_login(user)
+        dataversion.bump()  # no cached series: the page computes its figures
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(initiative.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = {u.username: count(u) for u in (world.lena, world.charlie)}
+    for i in range(6):
+        course = factories.CourseFactory(unit=world.unit_a if i % 2 else world.unit_b)
+        for days in (150, 100, 40):
+            outcome_services.measurement_record(
+                course=course,
+                instrument=factories.who5(),
+                answers={"happy": 3, "calm": 2, "active": 3, "rested": 1 + i % 3, "interest": days // 40},
+                date=datetime.date.today() - datetime.timedelta(days=days),
+                informer="citizen",
+                recorded_by=world.alice,
+            )
+    after = {u.username: count(u) for u in (world.lena, world.charlie)}
+    assert after == before

@@ -51,9 +51,6 @@ class Command(BaseCommand):
                 f"{result.measurements} measurements in {result.units} units."
             )
         self.create_logins()
-        from improvement.demo import seed_initiatives
-
-        seed_initiatives()
         self.stdout.write("Demo logins (role username password):")
         for role, username, password, *_rest in DEMO_LOGINS:
             self.stdout.write(f"{role} {username} {password}")
@@ -98,3 +95,7 @@ class Command(BaseCommand):
             elif unit_name:
                 unit = OrganisationUnit.objects.get(name=unit_name)
                 Membership.objects.update_or_create(user=user, unit=unit, defaults={"role": role})
+        # The demo's two initiatives (once); after the logins, whose leader registers them.
+        from improvement.demo import seed_initiatives
+
+        seed_initiatives()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/unit-figures/", aggregates.UnitFiguresView.as_view(), name="unit_figures"),
     path("v1/comparison/", aggregates.ComparisonView.as_view(), name="comparison"),
+    path("v1/initiatives/", include("improvement.api")),
     path("schema/", pages.SchemaView.as_view(), name="schema"),
     path("docs/", pages.DocsView.as_view(), name="docs"),
     path("token/", pages.TokenView.as_view(), name="token"),

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "selfservice",
     "imports",
     "exchange",
+    "improvement",
     "api",
     "rest_framework",
     "drf_spectacular",

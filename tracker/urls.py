@@ -71,5 +71,6 @@ urlpatterns = [
     path("", include("selfservice.urls")),
     path("", include("imports.urls")),
     path("", include("exchange.urls")),
+    path("", include("improvement.urls")),
     path("api/", include("api.urls")),
 ]

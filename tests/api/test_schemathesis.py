@@ -185,9 +185,12 @@ def test_the_api_conforms_to_its_schema(live_server):
     load_reference_data()
     world = factories.build_world()
     records = own_records(world)
+    from tests.security.matrix_improvement import A_initiative
+
+    records["initiatives"] = A_initiative(world)["pk"]
     tokens = {who: api_key_for(getattr(world, who)) for who in ("alice", "lena", "charlie")}
     # The aggregates as the users they are for (a caseworker only ever gets 403 there); the rest as alice.
-    user_for = {"unit-figures": "lena", "comparison": "charlie"}
+    user_for = {"unit-figures": "lena", "comparison": "charlie", "initiatives": "lena"}
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 25

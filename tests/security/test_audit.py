@@ -20,7 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outcomes.models import Instrument, LifeDomain
-from tests.security import matrix_api, matrix_consent, matrix_exchange, matrix_imports, matrix_selfservice
+from tests.security import (
+    matrix_api,
+    matrix_consent,
+    matrix_exchange,
+    matrix_imports,
+    matrix_improvement,
+    matrix_selfservice,
+)
 from tests.security.conftest import days_ago
 from tests.security.test_permission_matrix import MATRIX
 from tracker.models import AuditEntry, CollaborationKind, EndReason, LegalBasis, Sector
@@ -194,7 +201,7 @@ CASES = [
 
 
 # Each later app's cases live beside its matrix entries (tests/security/matrix_<app>.py, AUDIT_CASES: Case fields).
-for _module in (matrix_selfservice, matrix_api, matrix_imports, matrix_exchange, matrix_consent):
+for _module in (matrix_selfservice, matrix_api, matrix_imports, matrix_exchange, matrix_consent, matrix_improvement):
     CASES += [Case(**case) for case in getattr(_module, "AUDIT_CASES", [])]
 
 

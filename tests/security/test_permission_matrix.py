@@ -20,7 +20,14 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.security import matrix_api, matrix_consent, matrix_exchange, matrix_imports, matrix_selfservice
+from tests.security import (
+    matrix_api,
+    matrix_consent,
+    matrix_exchange,
+    matrix_imports,
+    matrix_improvement,
+    matrix_selfservice,
+)
 from tests.security.conftest import login_verified
 from tests.security.matrix import (
     ANY_LOGGED_IN_GET,
@@ -136,7 +143,7 @@ MATRIX: dict[str, Entry] = {
     "publications:public_json": Entry(published_slug, GET=PUBLIC_GET, POST=PUBLIC_WRONG_METHOD),
 }
 # Each later app keeps its entries in a module of its own.
-for _module in (matrix_selfservice, matrix_api, matrix_imports, matrix_exchange, matrix_consent):
+for _module in (matrix_selfservice, matrix_api, matrix_imports, matrix_exchange, matrix_consent, matrix_improvement):
     assert not set(_module.ENTRIES) & set(MATRIX), _module.__name__
     MATRIX.update(_module.ENTRIES)
 

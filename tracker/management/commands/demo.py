@@ -95,3 +95,7 @@ class Command(BaseCommand):
             elif unit_name:
                 unit = OrganisationUnit.objects.get(name=unit_name)
                 Membership.objects.update_or_create(user=user, unit=unit, defaults={"role": role})
+        # The demo's two initiatives (once); after the logins, whose leader registers them.
+        from improvement.demo import seed_initiatives
+
+        seed_initiatives()

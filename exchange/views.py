@@ -83,7 +83,8 @@ def _csv_chunks(rows, rows_per_chunk: int = 1000):
         if len(chunk) == rows_per_chunk:
             yield exports.write_csv(chunk, fmt=exports.CSV)
             chunk = []
-    yield exports.write_csv(chunk, fmt=exports.CSV)
+    if chunk:
+        yield exports.write_csv(chunk, fmt=exports.CSV)
 
 
 class UnitTidyExportView(LeaderAccessMixin, View):

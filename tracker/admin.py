@@ -30,6 +30,7 @@ from tracker.models import (
     Partner,
     RateCounter,
     Sector,
+    UnitDataVersion,
 )
 from tracker.services import audit_log
 
@@ -225,6 +226,13 @@ class DataVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(UnitDataVersion)
+class UnitDataVersionAdmin(DataVersionAdmin):
+    """Read-only: each unit's counter behind the aggregate cache (tracker/dataversion.py)."""
+
+    list_display = ("unit", "value")
 
 
 @admin.register(AggregateCache)

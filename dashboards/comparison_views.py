@@ -110,8 +110,8 @@ def reading(comparison: Comparison) -> list[str]:
         if f.low_coverage:
             out.append(
                 _(
-                    "%(name)s har kun målt første og opfølgende gang hos %(pct)s%% af de aktive borgere; "
-                    "enhedens tal kan derfor være skæve."
+                    "%(name)s har kun fulgt op hos %(pct)s%% af de forløb, der var klar til en opfølgende "
+                    "måling; enhedens tal kan derfor være skæve."
                 )
                 % {"name": f.name, "pct": round(f.coverage * 100)}
             )

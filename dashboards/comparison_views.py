@@ -163,15 +163,18 @@ class DirectorComparisonView(RoleRequiredMixin, View):
                 self.template_name, {**body_context(), "base_template": pagecache.BODY_ONLY}, request
             )
             return pagecache.render_body(request, {"html": html}, title=_("Sammenlign enheder"), status=400)
-        data = form.cleaned_data if form.is_bound else default_selection()
-        parameters = {
-            "period": data["period"].code,
-            "instrument": data["instrument"].code,
-            "legal_basis": data["legal_basis"].code if data.get("legal_basis") else None,
-            "kind": data["kind"].code if data.get("kind") else None,
-            "root": data.get("root"),
-            "overdispersion": bool(data.get("overdispersion", True)),
-        }
+        if form.is_bound:
+            data = form.cleaned_data
+            parameters = {
+                "period": data["period"].code,
+                "instrument": data["instrument"].code,
+                "legal_basis": data["legal_basis"].code if data.get("legal_basis") else None,
+                "kind": data["kind"].code if data.get("kind") else None,
+                "root": data.get("root"),
+                "overdispersion": bool(data.get("overdispersion", True)),
+            }
+        else:  # the default selection, known without a query (a cache hit should cost one)
+            parameters = {"period": LAST_12_MONTHS, "instrument": "who5", "default": True}
         body = pagecache.cached_body(
             request,
             name="director-comparison",

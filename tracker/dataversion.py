@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -31,8 +30,7 @@ from tracker.models import AggregateCache, DataVersion, UnitDataVersion
 
 # Entries are keyed by the release, so a deploy never serves figures or HTML computed by the old code.
 RELEASE = getattr(settings, "EFFEKTSPOR_RELEASE", "") or "dev"
-MAX_ENTRIES = 5000  # the table is pruned back to this many entries (every PRUNE_EVERY-th store)
-PRUNE_EVERY = 200
+MAX_ENTRIES = 5000  # the table is pruned back to this many entries (``manage.py prune_cache``, global bumps)
 
 
 def bump(*, units: Iterable[int] | None = None) -> None:
@@ -46,6 +44,8 @@ def bump(*, units: Iterable[int] | None = None) -> None:
                     DataVersion.objects.create(pk=1, value=1)
             except IntegrityError:  # created concurrently: count this write too
                 DataVersion.objects.filter(pk=1).update(value=F("value") + 1)
+        # Global bumps are rare (bulk loads, rebuilds) and make every entry useless: a good moment to prune.
+        prune()
         return
     ids = sorted(set(units))
     if not ids:
@@ -117,8 +117,6 @@ def cached[T](namespace: str, key: Any, compute: Callable[[], T], *, units: Iter
         unique_fields=["key"],
         update_fields=["version", "value", "computed_at"],
     )
-    if random.random() < 1 / PRUNE_EVERY:  # noqa: S311 — a sampling rate, not a secret
-        prune()
     return value
 
 

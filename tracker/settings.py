@@ -29,6 +29,7 @@ Environment variables (all optional for the embedded SQLite demo):
 """
 
 import datetime
+import importlib.util
 import os
 from pathlib import Path
 
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "exchange",
     "improvement",
     "api",
+    *([] if importlib.util.find_spec("devtools") is None else ["devtools"]),
     "rest_framework",
     "drf_spectacular",
     "tracker.apps.TasksConfig",  # django_tasks_db, named in Danish

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 
-from dashboards.management.commands.loadtest import check_writes
+from devtools.management.commands.loadtest import check_writes
 from outcomes import services
 from outcomes.models import Instrument, TrajectorySummary
 

@@ -11,3 +11,9 @@ from tracker.settings import *  # noqa: E402,F403
 
 # Hashing speed is not what the tests are about; production uses Argon2 (tracker/settings.py).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The production storage needs `collectstatic`'s manifest; tests render pages from static/ as it is
+# (tests/tracker/test_static_files.py checks the production storage on a collected copy).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # nothing collected: WhiteNoise serves from the finders

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.models import (
     AccessRequest,
-    AggregateCache,
     AuditEntry,
     Citizen,
     Collaboration,
@@ -233,20 +232,6 @@ class UnitDataVersionAdmin(DataVersionAdmin):
     """Read-only: each unit's counter behind the aggregate cache (tracker/dataversion.py)."""
 
     list_display = ("unit", "value")
-
-
-@admin.register(AggregateCache)
-class AggregateCacheAdmin(admin.ModelAdmin):
-    """Cached aggregates; deleting them is harmless (they are recomputed), changing them is not allowed."""
-
-    list_display = ("key", "version", "computed_at")
-    exclude = ("value",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Consent)

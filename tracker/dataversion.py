@@ -1,5 +1,10 @@
 """Data versions that every write bumps, and a cache of aggregates keyed on them: never stale, shared by all
-app servers (it lives in the database), and cheap — one query on a hit, two on a miss.
+app servers, and cheap — on the database cache a hit is one query, a miss one more (tracker/cache.py).
+
+The entries live in Django's cache framework, alias ``figures`` (tracker/settings.py): a database cache table
+``effektspor_figures`` by default, Redis when ``REDIS_URL`` is set. Each entry expires after a day. The table is
+kept within ``MAX_ENTRIES`` after every write and by ``manage.py prune_cache`` (the newest stay); Redis by its
+``maxmemory`` policy (docs/operations.md). Entries are plain data (tracker/plaindata.py): no pickled model instance.
 
 There is a global counter (bulk loads, rebuilds, writes whose units are not known) and one counter per unit.
 A cached figure set for some units carries the *stamp* global + Σ those units' counters: every counter only
@@ -11,26 +16,34 @@ version become visible together. A reader looks up its entry *at the current ver
 miss it computes and stores the result under the version it read. If that version was already old, the
 entry is simply never returned (lookups always ask for the current version); if it was the new version, the
 reader's queries began after the commit and saw the new data.
+
+The key is the namespace and a digest of the release (a deploy never serves what the old code computed) and the
+caller's key; the entry's version is the database's *epoch* (a random token made with the counter row, so a
+database created anew never meets the entries of an earlier one in a shared Redis) and the stamp.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Model, OuterRef, Subquery, Sum, Value
+from django.core.cache import caches
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Model, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from tracker.models import AggregateCache, DataVersion, UnitDataVersion
+from tracker import plaindata
+from tracker.cache import MISSING, FiguresDatabaseCache
+from tracker.models import DataVersion, UnitDataVersion
 
 # Entries are keyed by the release, so a deploy never serves figures or HTML computed by the old code.
 RELEASE = getattr(settings, "EFFEKTSPOR_RELEASE", "") or "dev"
-MAX_ENTRIES = 5000  # the table is pruned back to this many entries (``manage.py prune_cache``, global bumps)
+CACHE = "figures"  # the alias in settings.CACHES
+MAX_ENTRIES = settings.CACHES.get(CACHE, {}).get("OPTIONS", {}).get("MAX_ENTRIES", 5000)
 
 
 def bump(*, units: Iterable[int] | None = None) -> None:
@@ -44,15 +57,17 @@ def bump(*, units: Iterable[int] | None = None) -> None:
                     DataVersion.objects.create(pk=1, value=1)
             except IntegrityError:  # created concurrently: count this write too
                 DataVersion.objects.filter(pk=1).update(value=F("value") + 1)
-        # Global bumps are rare (bulk loads, rebuilds) and make every entry useless: a good moment to prune.
-        prune()
-        return
-    ids = sorted(set(units))
-    if not ids:
-        return
-    # Rows for units that never had a write; then one increment each (row locks only on these units).
-    UnitDataVersion.objects.bulk_create([UnitDataVersion(unit_id=u, value=0) for u in ids], ignore_conflicts=True)
-    UnitDataVersion.objects.filter(unit_id__in=ids).update(value=F("value") + 1)
+    else:
+        ids = sorted(set(units))
+        if not ids:
+            return
+        # Rows for units that never had a write; then one increment each (row locks only on these units).
+        UnitDataVersion.objects.bulk_create([UnitDataVersion(unit_id=u, value=0) for u in ids], ignore_conflicts=True)
+        UnitDataVersion.objects.filter(unit_id__in=ids).update(value=F("value") + 1)
+    # A new stamp is what lets the cache gain entries: keep the database cache within MAX_ENTRIES (one count).
+    cache = caches[CACHE]
+    if isinstance(cache, FiguresDatabaseCache):
+        cache.cull_if_full(prune)
 
 
 def units_of(obj: Model | None, citizen_id: int | None) -> set[int] | None:
@@ -98,33 +113,86 @@ def _stamp(units: Iterable[int] | None):
 
 def cached[T](namespace: str, key: Any, compute: Callable[[], T], *, units: Iterable[int] | None = None) -> T:
     """``compute()``'s result for ``key`` at the current stamp of ``units`` (None: every unit's data)."""
-    digest = hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
-    cache_key = f"{RELEASE}:{namespace}:{digest}"
-    scope = None if units is None else units
-    # One query: the current stamp and the entry stored at exactly that stamp, if any.
-    entry = AggregateCache.objects.filter(key=cache_key, version=OuterRef("stamp")).values("value")[:1]
-    row = _stamp(scope).annotate(hit=Subquery(entry)).values_list("stamp", "hit").first()
-    if row is None:  # a database flushed since migrating: the counter starts again
+    cache = caches[CACHE]
+    name = entry_key(namespace, key)
+    found = _read(cache, units, name)
+    if found is None:  # a database flushed since migrating: the counter starts again, with a new epoch
         DataVersion.objects.get_or_create(pk=1, defaults={"value": 0})
-        row = (current(scope), None)
-    version, hit = row
-    if hit is not None:
-        return pickle.loads(bytes(hit))
+        found = _read(cache, units, name)
+    stamp, epoch, entry = found
+    if entry is not MISSING:
+        plain, holes = entry
+        return plaindata.rehydrate(plain, holes)
     value = compute()
-    AggregateCache.objects.bulk_create(
-        [AggregateCache(key=cache_key, version=version, value=pickle.dumps(value))],
-        update_conflicts=True,
-        unique_fields=["key"],
-        update_fields=["version", "value", "computed_at"],
-    )
+    cache.set(name, plaindata.dehydrate(value), version=f"{epoch}-{stamp}")
     return value
 
 
+def _read(cache, units, name: str) -> tuple[int, str, Any] | None:
+    """The stamp, the epoch and the entry at that stamp (MISSING if none): one query on the database cache, the
+    stamp's query and a cache read on another backend."""
+    if isinstance(cache, FiguresDatabaseCache):
+        return cache.read_at_stamp(_stamp(units), name)
+    row = _stamp(units).values_list("stamp", "epoch").first()
+    if row is None:
+        return None
+    stamp, epoch = row
+    return stamp, epoch, cache.get(name, MISSING, version=f"{epoch}-{stamp}")
+
+
+def entry_key(namespace: str, key: Any) -> str:
+    """The cache key: the namespace, readable, and a digest of the release and the caller's key. The entry's
+    version (part of the stored key) is the database's epoch and the stamp."""
+    payload = json.dumps([RELEASE, key], sort_keys=True, default=str).encode()
+    return f"{namespace}:{hashlib.sha256(payload).hexdigest()[:40]}"
+
+
+def _table(cache) -> tuple[str, str] | None:
+    """The database alias and quoted table name of a database cache; None for another backend."""
+    if not isinstance(cache, FiguresDatabaseCache):
+        return None
+    db = router.db_for_write(cache.cache_model_class)
+    return db, connections[db].ops.quote_name(cache._table)
+
+
+def entry_count() -> int | None:
+    """How many entries the database cache holds (None when the cache is not a database table)."""
+    found = _table(caches[CACHE])
+    if found is None:
+        return None
+    db, table = found
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 — the table name is from the settings
+        return cursor.fetchone()[0]
+
+
 def prune(*, keep: int = MAX_ENTRIES) -> int:
-    """Keep the cache bounded: delete the entries of an older release and all but the ``keep`` newest."""
-    deleted, _ = AggregateCache.objects.exclude(key__startswith=f"{RELEASE}:").delete()
-    newest = AggregateCache.objects.order_by("-computed_at").values_list("computed_at", flat=True)[keep : keep + 1]
-    if newest:
-        more, _ = AggregateCache.objects.filter(computed_at__lte=newest[0]).delete()
-        deleted += more
+    """Keep the database cache bounded: delete expired entries, then all but the ``keep`` newest.
+
+    Django culls the table too when a write finds it over ``MAX_ENTRIES``, but it culls by key order; this keeps
+    the newest. Redis expires entries itself and is bounded by its ``maxmemory`` policy: nothing to do (0)."""
+    found = _table(caches[CACHE])
+    if found is None:
+        return 0
+    db, table = found
+    connection = connections[db]
+    now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])  # noqa: S608
+        deleted = max(cursor.rowcount, 0)
+        # Every entry has the same timeout, so the latest expiry is the newest entry.
+        cursor.execute(f"SELECT cache_key FROM {table} ORDER BY expires DESC, cache_key")  # noqa: S608
+        old = [k for (k,) in cursor.fetchall()[keep:]]
+        for start in range(0, len(old), 500):
+            chunk = old[start : start + 500]
+            cursor.execute(
+                f"DELETE FROM {table} WHERE cache_key IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                chunk,
+            )
+            deleted += len(chunk)
     return deleted
+
+
+def clear() -> None:
+    """Drop every cached entry (after restoring the database from a backup while Redis kept its entries)."""
+    caches[CACHE].clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -428,6 +429,10 @@ class AuditEntry(models.Model):
         return f"{self.time:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"
 
 
+def new_epoch() -> str:
+    return secrets.token_hex(8)
+
+
 class DataVersion(models.Model):
     """One counter, bumped in the same transaction as every write of citizen data.
 
@@ -438,6 +443,9 @@ class DataVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     value = models.BigIntegerField(default=0)
+    # Made with the row: part of every cache key, so a database created anew (its counter back at 0) never meets
+    # the cached entries of an earlier one in a shared Redis (tracker/dataversion.py).
+    epoch = models.CharField(max_length=32, default=new_epoch, editable=False)
 
     class Meta:
         verbose_name = _("dataversion")
@@ -464,26 +472,6 @@ class UnitDataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.value}"
-
-
-class AggregateCache(models.Model):
-    """Cached aggregates (dashboards, comparisons), each stored with the data version it was computed at.
-
-    A read asks for the entry whose version equals the current one in a single query, so a stale entry is
-    simply never returned. Kept in the shared database: every app server sees the same entries.
-    """
-
-    key = models.CharField(max_length=100, primary_key=True)
-    version = models.BigIntegerField()
-    value = models.BinaryField()
-    computed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("beregnede tal (cache)")
-        verbose_name_plural = _("beregnede tal (cache)")
-
-    def __str__(self) -> str:
-        return self.key
 
 
 class RateCounter(models.Model):

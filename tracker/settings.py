@@ -94,6 +94,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files: hashed names cached for a year, brotli/gzip when the browser takes them (STORAGES below).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Citizen data, exports and key pages are never cached (a view that chooses a caching policy keeps it).
     "tracker.middleware.NoStoreMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -196,12 +198,30 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared between app servers -----------------------------------------------------------
+# "default": the rate limits (selfservice/ratelimit.py). "figures": cached aggregates and dashboard bodies
+# (tracker/dataversion.py), a day each, in a table of their own so that culling it never touches a rate counter.
+# The database table is bounded by MAX_ENTRIES; Redis by its maxmemory policy (docs/operations.md).
+FIGURES_CACHE_SECONDS = 24 * 60 * 60
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]},
+        "figures": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "figures",
+            "TIMEOUT": FIGURES_CACHE_SECONDS,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "effektspor_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "effektspor_cache"},
+        "figures": {
+            "BACKEND": "tracker.cache.FiguresDatabaseCache",  # Django's DatabaseCache, cheaper (tracker/cache.py)
+            "LOCATION": "effektspor_figures",
+            "TIMEOUT": FIGURES_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 3},
+        },
+    }
 
 # --- Authentication ------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
@@ -283,7 +303,16 @@ FORMAT_MODULE_PATH = ["tracker.formats"]
 # --- Static files (all served locally: municipal networks are closed) ---------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("EFFEKTSPOR_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# `manage.py collectstatic` (part of every deploy, docs/operations.md) writes each file under a name with its
+# content's hash, plus .br and .gz beside it; WhiteNoise serves them with the encoding the browser accepts and
+# hashed names as immutable for a year (WHITENOISE_MAX_AGE: other names, e.g. favicon.svg, for an hour).
+# With DJANGO_DEBUG on, the files are served as they are from static/.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 0 if DEBUG else 60 * 60
 
 # --- Security ------------------------------------------------------------------------------------
 SECURE = env_bool("EFFEKTSPOR_SECURE", not DEBUG)

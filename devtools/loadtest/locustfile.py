@@ -1,4 +1,5 @@
-"""Locust scenario for `manage.py loadtest`: caseworkers who log in, read their pages and record WHO-5s.
+"""Locust scenario for `manage.py loadtest`: caseworkers who log in, read their pages and record WHO-5s, and unit
+leaders who read their unit's dashboard meanwhile.
 
 Run by the command (not by hand): it writes the set-up file named by EFFEKTSPOR_LOADTEST_SETUP (users, their
 courses and citizens, the WHO-5 items) and reads back EFFEKTSPOR_LOADTEST_ACKS, one JSON line per measurement
@@ -23,6 +24,8 @@ ACKS = Path(os.environ["EFFEKTSPOR_LOADTEST_ACKS"])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 RESULT = re.compile(r"/measurements/(\d+)/$")
 _free = list(SETUP["caseworkers"])  # each simulated caseworker is a different user
+_leaders = list(SETUP.get("leaders", []))
+DASHBOARD = "unit dashboard (leader, under write load)"  # devtools/management/commands/loadtest.py reads it
 
 
 def token(html: str) -> str | None:
@@ -30,8 +33,39 @@ def token(html: str) -> str | None:
     return found.group(1) if found else None
 
 
+def login(client, username: str) -> None:
+    form = client.get("/login/", name="/login/ (form)")
+    response = client.post(
+        "/login/",
+        {"username": username, "password": SETUP["password"], "csrfmiddlewaretoken": token(form.text)},
+        name="/login/ (POST)",
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        raise StopUser
+
+
+class Leader(HttpUser):
+    """A unit leader who keeps the dashboard open and reloads it: every write in the unit makes it stale."""
+
+    fixed_count = int(os.environ.get("EFFEKTSPOR_LOADTEST_READERS", "0"))
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        if not _leaders:
+            raise StopUser
+        me = _leaders.pop()
+        self.dashboard = me["dashboard"]
+        login(self.client, me["username"])
+
+    @task
+    def dashboard(self) -> None:
+        self.client.get(self.dashboard, name=DASHBOARD)
+
+
 class Caseworker(HttpUser):
     # A caseworker working quickly: a short pause between pages.
+    fixed_count = int(os.environ.get("EFFEKTSPOR_LOADTEST_WRITERS", "0"))
     wait_time = between(0.2, 0.8)
 
     def on_start(self) -> None:
@@ -40,15 +74,7 @@ class Caseworker(HttpUser):
         me = _free.pop()
         self.courses = me["courses"]
         self.citizens = me["citizens"]
-        form = self.client.get("/login/", name="/login/ (form)")
-        response = self.client.post(
-            "/login/",
-            {"username": me["username"], "password": SETUP["password"], "csrfmiddlewaretoken": token(form.text)},
-            name="/login/ (POST)",
-            allow_redirects=False,
-        )
-        if response.status_code != 302:
-            raise StopUser
+        login(self.client, me["username"])
 
     @task(3)
     def my_citizens(self) -> None:

@@ -1,9 +1,12 @@
-"""A load test that loses nothing: `python manage.py loadtest [--users 20 --seconds 60 --workers 4] [--json]`.
+"""A load test that loses nothing: `python manage.py loadtest [--users 20 --readers 5 --seconds 60 --workers 4]
+[--json]`.
 
 Builds a fresh load-test database (SQLite in var/, or `<name>_loadtest` on PostgreSQL when DATABASE_URL points
 there) with a seeded municipality, starts gunicorn on loopback with several workers on it, and lets locust run
 ``--users`` simulated caseworkers for ``--seconds``: each logs in through the login form, reads "Mine borgere"
-and citizen pages, and records WHO-5 measurements (form, POST, result page). Then it checks the database:
+and citizen pages, and records WHO-5 measurements (form, POST, result page), while ``--readers`` unit leaders
+of the same units read their unit dashboard, which every write there makes stale (reported on its own: the
+dashboards' median and 95th percentile under write load). Then it checks the database:
 
 - every write the server acknowledged (a redirect to the new measurement) is there exactly once, found by the
   unique marker the caseworker wrote in its note — nothing lost, nothing duplicated;
@@ -31,8 +34,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
+from devtools.staticfiles import ensure_collected
+
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
 PASSWORD = "Loadtest-caseworker-2026"
+DASHBOARD = "unit dashboard (leader, under write load)"  # the readers' request name in the locustfile
 
 
 def free_port() -> int:
@@ -73,6 +79,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--users", type=int, default=20, help="Simulated caseworkers (default 20).")
+        parser.add_argument(
+            "--readers", type=int, default=5, help="Simulated unit leaders reading dashboards (default 5)."
+        )
         parser.add_argument("--seconds", type=int, default=60, help="How long they work (default 60).")
         parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4).")
         parser.add_argument("--citizens", type=int, default=2000)
@@ -92,9 +101,10 @@ class Command(BaseCommand):
         load_reference_data()
         demo_data.seed(units=opts["units"], citizens=opts["citizens"], months=12, seed=8)
         setup_file, acks_file = work / "setup.json", work / "acks.jsonl"
-        setup_file.write_text(json.dumps(self.setup(opts["users"])))
+        setup_file.write_text(json.dumps(self.setup(opts["users"], opts["readers"])))
         acks_file.write_text("")
         connection.close()
+        ensure_collected(self.stderr, debug=False)  # gunicorn runs as in production: hashed static files
 
         port = free_port()
         host = f"http://127.0.0.1:{port}"
@@ -108,6 +118,8 @@ class Command(BaseCommand):
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "EFFEKTSPOR_LOADTEST_SETUP": str(setup_file),
             "EFFEKTSPOR_LOADTEST_ACKS": str(acks_file),
+            "EFFEKTSPOR_LOADTEST_WRITERS": str(opts["users"]),
+            "EFFEKTSPOR_LOADTEST_READERS": str(opts["readers"]),
         }
         server = subprocess.Popen(
             [
@@ -126,7 +138,8 @@ class Command(BaseCommand):
         try:
             self.wait_until_up(host)
             self.log(
-                f"gunicorn ({opts['workers']} workers) on {host}; {opts['users']} caseworkers for {opts['seconds']} s"
+                f"gunicorn ({opts['workers']} workers) on {host}; {opts['users']} caseworkers and "
+                f"{opts['readers']} leaders for {opts['seconds']} s"
             )
             prefix = work / "locust"
             subprocess.run(
@@ -137,8 +150,8 @@ class Command(BaseCommand):
                     "-f",
                     str(LOCUSTFILE),
                     "--headless",
-                    f"--users={opts['users']}",
-                    f"--spawn-rate={opts['users']}",
+                    f"--users={opts['users'] + opts['readers']}",
+                    f"--spawn-rate={opts['users'] + opts['readers']}",
                     f"--run-time={opts['seconds']}s",
                     f"--host={host}",
                     f"--csv={prefix}",
@@ -161,6 +174,7 @@ class Command(BaseCommand):
         result = {
             "database": connection.vendor,
             "users": opts["users"],
+            "readers": opts["readers"],
             "seconds": opts["seconds"],
             "workers": opts["workers"],
             **stats,
@@ -199,8 +213,8 @@ class Command(BaseCommand):
         auth = f"{user}:{db['PASSWORD']}@" if db.get("PASSWORD") else (f"{user}@" if user else "")
         return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
 
-    def setup(self, users: int) -> dict:
-        """Caseworkers with a known password, each with their open courses and citizens."""
+    def setup(self, users: int, readers: int) -> dict:
+        """Caseworkers with a known password, each with their open courses and citizens; leaders of their units."""
         from django.contrib.auth import get_user_model
         from django.contrib.auth.hashers import make_password
 
@@ -220,7 +234,10 @@ class Command(BaseCommand):
         if len(chosen) < users:
             raise CommandError(f"the seeded municipality has {len(chosen)} caseworkers; ask for fewer --users")
         chosen = chosen[:users]
-        get_user_model().objects.filter(pk__in=[m.user_id for m in chosen]).update(password=make_password(PASSWORD))
+        leaders = self.leaders([m.unit_id for m in chosen], readers)
+        get_user_model().objects.filter(pk__in=[m.user_id for m in chosen] + [u for u, _ in leaders]).update(
+            password=make_password(PASSWORD)
+        )
         caseworkers = []
         for m in chosen:
             courses = list(
@@ -238,7 +255,31 @@ class Command(BaseCommand):
         items = list(
             InstrumentItem.objects.filter(instrument__code="who5").order_by("order").values_list("link_id", flat=True)
         )
-        return {"password": PASSWORD, "caseworkers": caseworkers, "who5_items": items}
+        from django.urls import reverse
+
+        names = dict(get_user_model().objects.filter(pk__in=[u for u, _ in leaders]).values_list("pk", "username"))
+        dashboard = reverse("dashboards:leader_home")
+        return {
+            "password": PASSWORD,
+            "caseworkers": caseworkers,
+            "leaders": [{"username": names[u], "dashboard": f"{dashboard}?unit={unit}"} for u, unit in leaders],
+            "who5_items": items,
+        }
+
+    def leaders(self, units: list[int], n: int) -> list[tuple[int, int]]:
+        """(user, unit) of ``n`` leaders, first of the units the caseworkers write in."""
+        from tracker.models import Membership
+
+        found, seen = [], set()
+        rows = Membership.objects.filter(role=Membership.Role.LEADER).order_by("unit_id", "user_id")
+        order = {u: i for i, u in enumerate(dict.fromkeys(units))}
+        for m in sorted(rows, key=lambda m: order.get(m.unit_id, len(order))):
+            if m.user_id not in seen:
+                seen.add(m.user_id)
+                found.append((m.user_id, m.unit_id))
+        if len(found) < n:
+            raise CommandError(f"the seeded municipality has {len(found)} leaders; ask for fewer --readers")
+        return found[:n]
 
     def wait_until_up(self, host: str) -> None:
         deadline = time.monotonic() + 60
@@ -269,9 +310,11 @@ class Command(BaseCommand):
                     pages[f"{row['Type']} {row['Name']}"] = entry
         if total is None:
             raise CommandError(f"no aggregate row in {path}")
+        dashboards = pages.get(f"GET {DASHBOARD}", {"requests": 0, "failures": 0, "median_ms": None, "p95_ms": None})
         return {
             "requests": total["requests"],
             "errors": total["failures"],
+            "dashboards_under_write_load": dashboards,
             "throughput_rps": total["requests_per_s"],
             "median_ms": total["median_ms"],
             "p95_ms": total["p95_ms"],
@@ -280,12 +323,20 @@ class Command(BaseCommand):
 
     def report(self, r: dict) -> None:
         w = self.stdout.write
-        w(f"Load test on {r['database']}: {r['users']} caseworkers, {r['seconds']} s, gunicorn {r['workers']} workers")
+        w(
+            f"Load test on {r['database']}: {r['users']} caseworkers, {r['readers']} leaders, {r['seconds']} s, "
+            f"gunicorn {r['workers']} workers"
+        )
         w(f"{'request':55} {'n':>6} {'fail':>5} {'median ms':>10} {'p95 ms':>8}")
         for name, p in sorted(r["pages"].items()):
             w(f"{name:55} {p['requests']:>6} {p['failures']:>5} {p['median_ms']:>10.0f} {p['p95_ms']:>8.0f}")
         w(f"{'all':55} {r['requests']:>6} {r['errors']:>5} {r['median_ms']:>10.0f} {r['p95_ms']:>8.0f}")
         w(f"throughput {r['throughput_rps']} requests/s")
+        d = r["dashboards_under_write_load"]
+        w(
+            f"unit dashboards read by {r['readers']} leaders while {r['users']} caseworkers write: "
+            f"{d['requests']} requests, median {d['median_ms']} ms, p95 {d['p95_ms']} ms, {d['failures']} failed"
+        )
         w(
             f"writes acknowledged {r['acknowledged_writes']}, in the database {r['writes_in_database']}, "
             f"lost {r['lost']}, duplicated {r['duplicated']}, saved without acknowledgement "

@@ -1,0 +1,26 @@
+"""The collected static files that the production storage needs (tracker/settings.py STORAGES), for the tools that
+run the application without DJANGO_DEBUG (bench, loadtest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core.files.storage import storages
+from django.core.management import call_command
+
+
+def ensure_collected(log, *, debug: bool | None = None) -> bool:
+    """Run ``collectstatic`` when the storage needs a manifest and it is missing or older than a file in static/.
+    ``debug``: whether the application will run with DJANGO_DEBUG (default: as this process does; with it, files
+    are served unhashed and need no manifest). True when it ran (it compresses plotly.js: a minute or two)."""
+    if (settings.DEBUG if debug is None else debug) or not isinstance(storages["staticfiles"], ManifestFilesMixin):
+        return False
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    newest = max(p.stat().st_mtime for d in settings.STATICFILES_DIRS for p in Path(d).rglob("*") if p.is_file())
+    if manifest.exists() and manifest.stat().st_mtime >= newest:
+        return False
+    log.write("collectstatic (hashed, compressed static files, as in production) …")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return True

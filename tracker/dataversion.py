@@ -65,7 +65,7 @@ def bump(*, units: Iterable[int] | None = None) -> None:
         UnitDataVersion.objects.bulk_create([UnitDataVersion(unit_id=u, value=0) for u in ids], ignore_conflicts=True)
         UnitDataVersion.objects.filter(unit_id__in=ids).update(value=F("value") + 1)
     # A new stamp is what lets the cache gain entries: keep the database cache within MAX_ENTRIES (one count).
-    cache = caches[CACHE]
+    cache = _cache()
     if isinstance(cache, FiguresDatabaseCache):
         cache.cull_if_full(prune)
 
@@ -113,7 +113,7 @@ def _stamp(units: Iterable[int] | None):
 
 def cached[T](namespace: str, key: Any, compute: Callable[[], T], *, units: Iterable[int] | None = None) -> T:
     """``compute()``'s result for ``key`` at the current stamp of ``units`` (None: every unit's data)."""
-    cache = caches[CACHE]
+    cache = _cache()
     name = entry_key(namespace, key)
     found = _read(cache, units, name)
     if found is None:  # a database flushed since migrating: the counter starts again, with a new epoch
@@ -140,6 +140,11 @@ def _read(cache, units, name: str) -> tuple[int, str, Any] | None:
     return stamp, epoch, cache.get(name, MISSING, version=f"{epoch}-{stamp}")
 
 
+def _cache():
+    """The figures cache; Django's default cache where the settings name none (a test's own CACHES)."""
+    return caches[CACHE if CACHE in settings.CACHES else "default"]
+
+
 def entry_key(namespace: str, key: Any) -> str:
     """The cache key: the namespace, readable, and a digest of the release and the caller's key. The entry's
     version (part of the stored key) is the database's epoch and the stamp."""
@@ -157,7 +162,7 @@ def _table(cache) -> tuple[str, str] | None:
 
 def entry_count() -> int | None:
     """How many entries the database cache holds (None when the cache is not a database table)."""
-    found = _table(caches[CACHE])
+    found = _table(_cache())
     if found is None:
         return None
     db, table = found
@@ -171,7 +176,7 @@ def prune(*, keep: int = MAX_ENTRIES) -> int:
 
     Django culls the table too when a write finds it over ``MAX_ENTRIES``, but it culls by key order; this keeps
     the newest. Redis expires entries itself and is bounded by its ``maxmemory`` policy: nothing to do (0)."""
-    found = _table(caches[CACHE])
+    found = _table(_cache())
     if found is None:
         return 0
     db, table = found
@@ -195,4 +200,4 @@ def prune(*, keep: int = MAX_ENTRIES) -> int:
 
 def clear() -> None:
     """Drop every cached entry (after restoring the database from a backup while Redis kept its entries)."""
-    caches[CACHE].clear()
+    _cache().clear()

@@ -6,8 +6,8 @@ The aggregates behind the pages were already cached, but turning them into ~700 
 took most of a request. A page's own template extends ``base_template|default:"base.html"``: rendered with
 ``includes/_content_only.html`` as its base it yields just its body, which is stored under the current data
 version together with anything the view needs on every request (the citizens to write to the audit log), as plain
-data (a string and ids). A hit costs one query on the database cache; the page around the body (menu, messages, the logout form with its CSRF token) is rendered per
-request by ``includes/_cached_page.html``.
+data (a string and ids). A hit costs one query on the database cache; the page around the body (menu, messages,
+the logout form with its CSRF token) is rendered per request by ``includes/_cached_page.html``.
 
 The key holds everything the body depends on besides the data: the language, today's date (periods are relative
 to it), the units the user may choose between, and the query string.

@@ -19,6 +19,7 @@ class AutoSchema(openapi.AutoSchema):
     def get_description(self) -> str:
         return ""
 
+    # Overrides a private method: tests/test_library_patches.py checks it still fits the pinned drf-spectacular.
     def _resolve_path_parameters(self, variables):
         parameters = super()._resolve_path_parameters(variables)
         for parameter in parameters:

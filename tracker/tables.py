@@ -21,6 +21,7 @@ def install_signature_cache() -> None:
     function's without the first parameter, so the cache is keyed on the function, not on the (per-request) bound
     method; unhashable callables fall back to the original. Called once from ``TrackerConfig.ready``.
     """
+    # Patches a library internal: tests/test_library_patches.py checks it still fits the pinned django-tables2.
     from django_tables2 import utils
 
     if getattr(utils.signature, "memoised", False):

@@ -149,7 +149,7 @@ def test_a_bad_row_found_only_at_apply_time_rolls_everything_back(client, world)
     assert job.status == ImportJob.Status.VALIDATED
     # Meanwhile a colleague registers Carl's CPR number in unit A with an external id that the file contradicts.
     factories.CourseFactory(
-        unit=world.unit_a, citizen=Citizen.objects.create(name="Carl", cpr="0203851111", external_id="OTHER")
+        unit=world.unit_a, citizen=factories.CitizenFactory(name="Carl", cpr="0203851111", external_id="OTHER")
     )
     job.content = csv_bytes([r.replace("020385-1111;;", "020385-1111;EXT-C;") for r in valid_rows()])
     job.save()

@@ -17,7 +17,7 @@ from outcomes.models import Goal, GoalReview, LifeDomain, Measurement, Trajector
 from tests import factories
 from tests.dashboards.test_unit_dashboard import dashboard_for
 from tracker import services as tracker_services
-from tracker.models import AuditEntry, Collaboration, CollaborationKind, Partner, Sector
+from tracker.models import AuditEntry, Collaboration, CollaborationKind
 
 REASON = "Tastet på den forkerte dag"
 
@@ -66,7 +66,7 @@ def records(world):
     collab = tracker_services.collaboration_record(
         user=world.alice,
         course=world.course_a,
-        partner=Partner.objects.create(name="Jobcenter Syd", sector=Sector.objects.get(code="jobcenter")),
+        partner=factories.PartnerFactory(name="Jobcenter Syd", sector=factories.sector("jobcenter")),
         kind=CollaborationKind.objects.get(code="meeting"),
         date=ago(3),
         initiated_by="unit",

@@ -270,7 +270,9 @@ def test_measurement_on_another_day_needs_no_confirmation(client, world):
 
 @pytest.fixture
 def empty_measurement(world) -> Measurement:
-    return Measurement.objects.create(course=world.course_a, instrument=factories.who5(), date=today())
+    return factories.MeasurementFactory(
+        course=world.course_a, instrument=factories.who5(), date=today(), recorded_by=None
+    )
 
 
 @pytest.mark.parametrize("value", [6, -1, 100])
@@ -294,7 +296,7 @@ def test_database_refuses_an_unbounded_item_answer(empty_measurement, value):
 
 
 def test_database_refuses_two_answers_to_one_item(empty_measurement):
-    ItemAnswer.objects.create(measurement=empty_measurement, item=item("happy"), value=3)
+    factories.ItemAnswerFactory(measurement=empty_measurement, item=item("happy"), value=3)
     with pytest.raises(IntegrityError), transaction.atomic():
         ItemAnswer.objects.create(measurement=empty_measurement, item=item("happy"), value=4)
     assert ItemAnswer.objects.count() == 1

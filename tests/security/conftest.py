@@ -28,7 +28,7 @@ def token_for_key(hex_key: str) -> str:
 
 
 def add_device(user) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="Effektspor", confirmed=True)
+    return factories.TOTPDeviceFactory(user=user, name="Effektspor", confirmed=True)
 
 
 def login_verified(client, user) -> TOTPDevice:
@@ -50,7 +50,7 @@ def sec_world(world):
     """The standard world (alice and lena in unit A, bob in unit B, charlie the director) plus: a leader of unit
     B (leader_b), an administrator (root), and in unit A a WHO-5 measurement and a goal with a review."""
     world.leader_b = factories.UserFactory(username="leader_b")
-    Membership.objects.create(user=world.leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
+    factories.MembershipFactory(user=world.leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
     world.root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
     world.measurement_a = outcome_services.measurement_record(
         course=world.course_a,

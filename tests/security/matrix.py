@@ -77,10 +77,9 @@ def publication(w, *steps: str) -> dict:
 
 def _second_director(w):
     from tests import factories
-    from tracker.models import DirectorScope
 
     user = factories.UserFactory(username="godkender")
-    DirectorScope.objects.create(user=user, unit=w.municipality)
+    factories.DirectorScopeFactory(user=user, unit=w.municipality)
     return user
 
 

@@ -27,7 +27,6 @@ from tracker.models import (
     EndReason,
     Membership,
     Partner,
-    Sector,
 )
 from tracker.services import access_request_register, audit_log, collaboration_record, consent_record
 
@@ -179,7 +178,7 @@ def test_the_printable_record_shows_the_same_and_is_logged(client, demo):
 
 def test_a_leader_of_another_unit_and_a_caseworker_of_the_unit_cannot_export(client, world):
     leader_b = factories.UserFactory(username="leader_b")
-    Membership.objects.create(user=leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
+    factories.MembershipFactory(user=leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
     access_request = registered_request(world.lena, world.citizen_a, world.unit_a)
     before = AuditEntry.objects.count()
     for user in (leader_b, world.alice, world.bob):
@@ -195,7 +194,7 @@ def test_the_record_cannot_be_opened_without_a_registered_request(client, world)
     client.force_login(world.lena)
     # A request registered in another unit (B) for the same citizen does not open A's record for lena either.
     leader_b = factories.UserFactory(username="leader_b")
-    Membership.objects.create(user=leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
+    factories.MembershipFactory(user=leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
     factories.CourseFactory(unit=world.unit_b, citizen=world.citizen_a, start=days_ago(30))
     elsewhere = registered_request(leader_b, world.citizen_a, world.unit_b)
     for name in ("tracker:access_request_record", "tracker:access_request_record_json"):
@@ -269,7 +268,7 @@ def old_records(world):
     outcome_services.goal_review_record(
         user=world.alice, goal=goal, date=course.start + datetime.timedelta(days=50), level=1, note="Gik godt"
     )
-    partner = Partner.objects.create(name="Jobcenter Øst", sector=Sector.objects.get(code="jobcenter"))
+    partner = factories.PartnerFactory(name="Jobcenter Øst", sector=factories.sector("jobcenter"))
     collaboration_record(
         user=world.alice,
         course=course,

@@ -17,7 +17,7 @@ from outcomes.models import LifeDomain
 from tests import factories
 from tests.api.helpers import token_client
 from tracker import services
-from tracker.models import AuditEntry, Citizen, CollaborationKind, Course, LegalBasis, Membership, Partner, Sector
+from tracker.models import AuditEntry, Citizen, CollaborationKind, LegalBasis, Membership
 
 B_CPR = "2505804321"
 UNKNOWN_CPR = "1203854322"
@@ -59,7 +59,7 @@ def b_records(world):
     services.collaboration_record(
         user=world.bob,
         course=world.course_b,
-        partner=Partner.objects.create(name="Jobcenter Nord", sector=Sector.objects.get(code="jobcenter")),
+        partner=factories.PartnerFactory(name="Jobcenter Nord", sector=factories.sector("jobcenter")),
         kind=CollaborationKind.objects.get(code="meeting"),
         date=today(),
         initiated_by="unit",
@@ -163,7 +163,7 @@ def test_after_joining_unit_a_sees_nothing_of_b_until_the_citizen_consents(clien
 
 
 def test_consent_reaches_only_the_kinds_and_units_named(client, world, b_records):
-    Course.objects.create(citizen=b_records, unit=world.unit_a, legal_basis=world.course_a.legal_basis, start=today())
+    factories.CourseFactory(citizen=b_records, unit=world.unit_a, legal_basis=world.course_a.legal_basis, start=today())
     services.consent_record(
         user=world.alice,
         citizen=b_records,
@@ -187,7 +187,7 @@ def test_consent_reaches_only_the_kinds_and_units_named(client, world, b_records
 
 def test_a_consent_to_unit_b_shows_nothing_to_unit_a(client, world, b_records):
     """The consent names who may see: one given to B (to see A's records) opens nothing of B's to A."""
-    Course.objects.create(citizen=b_records, unit=world.unit_a, legal_basis=world.course_a.legal_basis, start=today())
+    factories.CourseFactory(citizen=b_records, unit=world.unit_a, legal_basis=world.course_a.legal_basis, start=today())
     services.consent_record(
         user=world.bob, citizen=b_records, to_unit=world.unit_b, from_units=[world.unit_a], given_on=today()
     )
@@ -259,8 +259,8 @@ def test_a_caseworker_whose_citizen_is_known_elsewhere_is_not_stuck(client, worl
 
 def test_a_second_leader_role_does_not_widen_the_record(client, world, b_records):
     """A leader of A who is also a caseworker in B produces A's record for a request registered in A."""
-    Membership.objects.create(user=world.lena, unit=world.unit_b, role=Membership.Role.CASEWORKER)
-    Course.objects.create(citizen=b_records, unit=world.unit_a, legal_basis=world.course_a.legal_basis, start=today())
+    factories.MembershipFactory(user=world.lena, unit=world.unit_b, role=Membership.Role.CASEWORKER)
+    factories.CourseFactory(citizen=b_records, unit=world.unit_a, legal_basis=world.course_a.legal_basis, start=today())
     request = services.access_request_register(
         user=world.lena, citizen=b_records, unit=world.unit_a, received_on=today(), delivery="letter"
     )

@@ -392,7 +392,7 @@ def test_course_start_without_a_legal_basis_is_refused(client, world, unit_c):
 def unit_c(world):
     """A second unit of alice's: moving a citizen means ending the course in A and starting one in C."""
     unit = factories.UnitFactory(name="Botilbud C", code="c", parent=world.department)
-    Membership.objects.create(user=world.alice, unit=unit, role=Membership.Role.CASEWORKER)
+    factories.MembershipFactory(user=world.alice, unit=unit, role=Membership.Role.CASEWORKER)
     return unit
 
 
@@ -652,7 +652,7 @@ def collab_post(**overrides) -> dict:
 
 @pytest.fixture
 def jobcenter(db) -> Partner:
-    return Partner.objects.create(name="Jobcenter Aarhus", sector=sector("jobcenter"))
+    return factories.PartnerFactory(name="Jobcenter Aarhus", sector=sector("jobcenter"))
 
 
 def test_collaboration_form_suggests_the_register_as_name_and_sector(client, world, jobcenter):
@@ -686,7 +686,7 @@ def test_collaboration_with_a_partner_from_the_register(client, world, jobcenter
 
 
 def test_name_and_sector_pick_the_right_partner_among_namesakes(client, world, jobcenter):
-    housing = Partner.objects.create(name="Jobcenter Aarhus", sector=sector("housing"))
+    housing = factories.PartnerFactory(name="Jobcenter Aarhus", sector=sector("housing"))
     client.force_login(world.alice)
     response = client.post(collab_url(world), collab_post(partner_name="Jobcenter Aarhus (Bolig / boligselskab)"))
     assert response.status_code == 302
@@ -796,10 +796,10 @@ def test_collaboration_service_creates_the_partner_only_with_the_collaboration(w
 @pytest.fixture
 def register(db) -> list[Partner]:
     return [
-        Partner.objects.create(name="Jobcenter Aarhus", sector=sector("jobcenter"), contact="Mette, team 3"),
-        Partner.objects.create(name="Jobcenter Randers", sector=sector("jobcenter")),
-        Partner.objects.create(name="Lokalpsykiatrien Nord", sector=sector("psychiatry"), contact="Hanne"),
-        Partner.objects.create(name="Café Paraplyen", sector=sector("civil-society"), contact="Mette"),
+        factories.PartnerFactory(name="Jobcenter Aarhus", sector=sector("jobcenter"), contact="Mette, team 3"),
+        factories.PartnerFactory(name="Jobcenter Randers", sector=sector("jobcenter")),
+        factories.PartnerFactory(name="Lokalpsykiatrien Nord", sector=sector("psychiatry"), contact="Hanne"),
+        factories.PartnerFactory(name="Café Paraplyen", sector=sector("civil-society"), contact="Mette"),
     ]
 
 

@@ -246,8 +246,8 @@ def test_database_refuses_a_duplicate_cpr(db):
 
 
 def test_database_allows_several_citizens_without_cpr(db):
-    Citizen.objects.create(name="A", cpr=None)
-    Citizen.objects.create(name="B", cpr=None)
+    factories.CitizenFactory(name="A", cpr=None)
+    factories.CitizenFactory(name="B", cpr=None)
     assert Citizen.objects.filter(cpr__isnull=True).count() == 2
 
 

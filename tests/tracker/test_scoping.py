@@ -92,7 +92,7 @@ def collaborate(course, user, partner, usefulness: int, note: str = "") -> Colla
 @pytest.fixture
 def unit_b_data(world):
     """Unit B's records, made by bob: a measurement, a goal with a review and a collaboration."""
-    partner = Partner.objects.create(name="Jobcenter Nord", sector=Sector.objects.get(code="jobcenter"))
+    partner = factories.PartnerFactory(name="Jobcenter Nord", sector=factories.sector("jobcenter"))
     world.citizen_b.cpr = "2505804321"
     world.citizen_b.save()
     measurement = record_who5(world.course_b, world.bob, today() - datetime.timedelta(days=3))
@@ -101,7 +101,7 @@ def unit_b_data(world):
     collaboration = collaborate(world.course_b, world.bob, partner, usefulness=1, note="B-ONLY-NOTE")
     # A leader of B, a request for access registered there, and a consent that lets B see A's records.
     leader_b = factories.UserFactory(username="leader_b_scoping")
-    Membership.objects.create(user=leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
+    factories.MembershipFactory(user=leader_b, unit=world.unit_b, role=Membership.Role.LEADER)
     access_request = services.access_request_register(
         user=leader_b, citizen=world.citizen_b, unit=world.unit_b, received_on=today(), delivery="in_person"
     )

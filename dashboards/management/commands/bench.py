@@ -273,8 +273,8 @@ class Command(BaseCommand):
         return out
 
     def measure_import(self, rows: int) -> dict:
-        """imports.benchmark.time_import in a database of its own (var/bench-import…, or <name>_bench_import)."""
-        from imports.benchmark import time_import
+        """time_import (devtools.import_benchmark) in a database of its own (var/bench-import…, or <name>_bench_…)."""
+        from devtools.import_benchmark import time_import
         from tracker.reference import load_reference_data
 
         self.use_bench_database("import")

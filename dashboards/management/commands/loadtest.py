@@ -86,7 +86,7 @@ class Command(BaseCommand):
         self.log(f"Seeding {opts['citizens']} citizens in {opts['units']} units …")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
-        from tracker import demo_data
+        from devtools import demo as demo_data
         from tracker.reference import load_reference_data
 
         load_reference_data()

@@ -162,10 +162,10 @@ def test_secondary_suppression_in_count_table(world):
 @pytest.mark.django_db
 def test_changing_k_changes_what_is_suppressed(world, settings):
     hand_built(world)
-    settings.SMALL_NUMBER_K = 3
+    settings.EFFEKTSPOR_SMALL_NUMBER_K = 3
     small = next(f for f in compare(world).rows if f.name == "Lille enhed")
     assert not small.suppressed and small.active is not None
-    settings.SMALL_NUMBER_K = 7
+    settings.EFFEKTSPOR_SMALL_NUMBER_K = 7
     b = next(f for f in compare(world).rows if f.name == "Værested B")
     assert b.effect_suppressed and b.improved_share is None  # 6 paired < 7
 
@@ -262,7 +262,7 @@ def _xlsx_text(content: bytes) -> str:
 
 @pytest.mark.django_db
 def test_no_unit_figure_about_fewer_than_k_citizens(client, demo_world, settings):
-    settings.SMALL_NUMBER_K = 5
+    settings.EFFEKTSPOR_SMALL_NUMBER_K = 5
     client.force_login(demo_world)
     quarter = f"q{TODAY.year}-{(TODAY.month - 1) // 3 + 1}"
     response = client.get(reverse("dashboards:director_home") + f"?period={quarter}&_export=csv")

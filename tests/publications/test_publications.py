@@ -39,7 +39,7 @@ COUNT_COLUMNS = (
 
 @pytest.fixture
 def demo_world(db, settings):
-    settings.SMALL_NUMBER_K = 5
+    settings.EFFEKTSPOR_SMALL_NUMBER_K = 5
     demo_data.seed(units=7, citizens=90, months=18, seed=5, today=TODAY)
     director = factories.UserFactory(username="direktoer")
     DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))

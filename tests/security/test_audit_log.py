@@ -103,7 +103,7 @@ def test_truncate_is_refused_on_postgresql():
 
 
 @pytest.mark.django_db
-@override_settings(AUDIT_RETENTION_DAYS=183)
+@override_settings(EFFEKTSPOR_AUDIT_RETENTION_DAYS=183)
 def test_purge_command_deletes_only_entries_past_retention_and_logs_itself():
     now = timezone.now()
     old = [entry_at(now - datetime.timedelta(days=days)) for days in (400, 200, 184)]

@@ -180,7 +180,7 @@ class Command(BaseCommand):
         db = connections.databases["default"]
         connection.close()
         if db["ENGINE"] == "django.db.backends.sqlite3":
-            path = Path(settings.VAR_DIR) / f"bench-{signature}.sqlite3"
+            path = Path(settings.EFFEKTSPOR_VAR_DIR) / f"bench-{signature}.sqlite3"
             path.parent.mkdir(parents=True, exist_ok=True)
             db["NAME"] = str(path)
         else:

@@ -1,5 +1,5 @@
 """Every page that `manage.py bench` measures costs the same number of queries at 1,000 and at 10,000 citizens,
-and at most 25 — both the first request after a write (nothing cached) and a repeated one (issue 8).
+and at most 25 — both the first request after a write (nothing cached) and a repeated one (README, Performance).
 
 Counts, not timings: the same pages and users as the bench (dashboards/management/commands/bench.py), on a
 seeded municipality of each size.

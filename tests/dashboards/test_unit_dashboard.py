@@ -1,4 +1,4 @@
-"""The unit leader's dashboard and effect report (issue 6).
+"""The unit leader's dashboard and effect report (docs/figures.md).
 
 Every figure is checked against an independent computation on a small hand-built data set: the expected
 values are worked out here from the raw numbers the test recorded (with numpy/scipy or by hand), never by

@@ -1,6 +1,6 @@
 """Tests for outcomes/statistics.py: published worked numbers first, then properties (hypothesis).
 
-Every reference value says where it comes from. "DOMAIN §5" means /work/shared/DOMAIN.md section 5.
+Every reference value says where it comes from. "methods" means docs/methods.md.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-# =========================================================================== DOMAIN §5 worked numbers
+# =========================================================================== worked numbers (docs/methods.md)
 def test_domain_reliable_change_worked_numbers():
-    # DOMAIN §5 (Jacobson & Truax 1991): s1 = 5, r = .80 -> SE = 2.236068, S_diff = 3.162278.
+    # methods (Jacobson & Truax 1991): s1 = 5, r = .80 -> SE = 2.236068, S_diff = 3.162278.
     s_diff = reliable_change_threshold(sd=5, reliability=0.80, z=1)
     assert s_diff == pytest.approx(3.162278, rel=1e-6)
     assert s_diff / math.sqrt(2) == pytest.approx(2.236068, rel=1e-6)
@@ -55,7 +55,7 @@ def test_domain_reliable_change_worked_numbers():
 
 
 def test_domain_cutoffs():
-    # DOMAIN §5: clinical M 40 SD 7.5, functional M 60 SD 7.5 -> c = 50; a = 55 and b = 45 (higher is better).
+    # methods: clinical M 40 SD 7.5, functional M 60 SD 7.5 -> c = 50; a = 55 and b = 45 (higher is better).
     kw = {"clinical_mean": 40, "clinical_sd": 7.5, "functional_mean": 60, "functional_sd": 7.5}
     assert clinical_cutoff(method="c", higher_is_better=True, **kw) == pytest.approx(50)
     assert clinical_cutoff(method="a", higher_is_better=True, **kw) == pytest.approx(55)
@@ -72,7 +72,7 @@ M2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
 
 
 def test_domain_paired_effect_sizes():
-    # DOMAIN §5 / Lakens (2013) paired example: t(9) = 4.74, d_z = 1.50, d_av = 1.128696 (for m1 - m2; our
+    # methods / Lakens (2013) paired example: t(9) = 4.74, d_z = 1.50, d_av = 1.128696 (for m1 - m2; our
     # functions measure post - pre, so with pre = m1, post = m2 the signs are negative).
     t, df = paired_t(M1, M2)
     assert df == 9
@@ -85,7 +85,7 @@ def test_domain_paired_effect_sizes():
 
 
 def test_effect_size_pre_post_definitions():
-    # d_pre = mean change / SD at baseline (DOMAIN §5); g = J·d, J = 1 - 3/(4·df - 1), df = n - 1.
+    # d_pre = mean change / SD at baseline (methods); g = J·d, J = 1 - 3/(4·df - 1), df = n - 1.
     es = effect_size_pre_post(M1, M2)
     sd_pre = np.std(M1, ddof=1)
     assert es["d"] == pytest.approx(-1.0 / sd_pre, rel=1e-12)
@@ -98,13 +98,13 @@ def test_effect_size_pre_post_definitions():
 
 
 def test_domain_gas():
-    # DOMAIN §5 (Kiresuk & Sherman 1968): weighted example -> 55 exactly; one goal at -1 -> 40.
+    # methods (Kiresuk & Sherman 1968): weighted example -> 55 exactly; one goal at -1 -> 40.
     assert gas_t_score([-2, 0, -1, 2, 0, 1], [3, 5, 1, 4, 2, 6]) == pytest.approx(55, abs=1e-12)
     assert gas_t_score([-1]) == pytest.approx(40, abs=1e-12)
 
 
 def test_domain_funnel_mean():
-    # DOMAIN §5 (Spiegelhalter 2005): θ0 = 8, σ = 16, n = 25 -> 95% limits 1.72812 and 14.27188, given to five
+    # methods (Spiegelhalter 2005): θ0 = 8, σ = 16, n = 25 -> 95% limits 1.72812 and 14.27188, given to five
     # decimals (exactly 8 ∓ 1.959964·16/5 = 1.7281152, 14.2718848).
     low, high = funnel_limits_mean(8, 16, 25, level=0.95)
     assert round(low, 5) == 1.72812

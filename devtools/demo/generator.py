@@ -233,7 +233,9 @@ class Generator:
         self._goals(spec, course_id, staff, person_effect, last_day)
         self._collaborations(spec, course_id, staff, last_day)
 
-    def _measurements(self, spec: CourseSpec, course_id: int, staff: list[int], person_effect, last_day) -> None:
+    def _measurements(
+        self, spec: CourseSpec, course_id: int, staff: list[int], person_effect: float, last_day: datetime.date
+    ) -> None:
         """WHO-5 at every visit and the life domains at most; a follow-up every one to three months, or none."""
         rng, look, out = self.rng, self.lookups, self.out
         _name, _bases, _effect, base_mean, follow_p, staff_share, focus = UNIT_KINDS[spec.kind]
@@ -270,7 +272,9 @@ class Generator:
                 break
             day += datetime.timedelta(days=rng.randrange(30, 92))
 
-    def _goals(self, spec: CourseSpec, course_id: int, staff: list[int], person_effect, last_day) -> None:
+    def _goals(
+        self, spec: CourseSpec, course_id: int, staff: list[int], person_effect: float, last_day: datetime.date
+    ) -> None:
         """Goals: 0–3 per course, in the citizen's words, reviewed every 2–4 months."""
         rng, out = self.rng, self.out
         for g in range(rng.choice([0, 1, 1, 2, 2, 3])):
@@ -296,7 +300,7 @@ class Generator:
                 out.add(GoalReview, (out.new_id(GoalReview), goal_id, day, level, "", staff[0]))
                 day += datetime.timedelta(days=rng.randrange(60, 120))
 
-    def _collaborations(self, spec: CourseSpec, course_id: int, staff: list[int], last_day) -> None:
+    def _collaborations(self, spec: CourseSpec, course_id: int, staff: list[int], last_day: datetime.date) -> None:
         """Collaborations around the citizen, with partners of every sector."""
         rng, look = self.rng, self.lookups
         span = max(1, (last_day - spec.start).days)

@@ -1,4 +1,4 @@
-"""A caseworker sees a citizen only through a course in one of their own units (DOMAIN.md §2).
+"""A caseworker sees a citizen only through a course in one of their own units (docs/privacy.md, Who sees what).
 
 Alice works in unit A. Every citizen, course, measurement, goal and collaboration URL with an object of unit
 B answers her 404 — not 403, since even the existence of a citizen is private — for GET and POST alike, and a

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from dashboards import charts
-from outcomes import selectors, services
+from outcomes import charts, selectors, services
 from outcomes.forms import (
     ITEM_PREFIX,
     GoalEditForm,

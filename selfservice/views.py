@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from dashboards import charts
+from outcomes import charts
 from outcomes.forms import ITEM_PREFIX
 from selfservice import qr, ratelimit, selectors, services, tokens
 from selfservice.forms import AnswerForm, CodeForm, HandoverForm, LinkForm, PasswordForm

@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from common import exports
-from dashboards import charts
+from outcomes import charts
 from outcomes import selectors as outcome_selectors
 from tracker import selectors, services
 from tracker.filters import CitizenCourseFilterSet, PartnerFilterSet

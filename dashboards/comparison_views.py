@@ -17,8 +17,8 @@ from figures.comparison import Comparison, count_table, unit_comparison
 from figures.periods import LAST_12_MONTHS, period_choices, resolve_period
 from outcomes.models import Instrument
 from outcomes.selectors import instrument_get
+from tracker.access import RoleRequiredMixin
 from tracker.models import LegalBasis
-from tracker.views import RoleRequiredMixin
 
 OVERDISPERSION = [
     ("auto", _lazy("Ja, når enhederne spreder sig mere end tilfældigt")),

@@ -34,9 +34,9 @@ from selfservice import qr, ratelimit, selectors, services, tokens
 from selfservice.forms import AnswerForm, CodeForm, HandoverForm, LinkForm, PasswordForm
 from selfservice.models import SelfCompletion
 from tracker import selectors as tracker_selectors
+from tracker.access import RoleRequiredMixin
 from tracker.models import AuditEntry
 from tracker.services import audit_log
-from tracker.views import RoleRequiredMixin
 
 KIOSK_SESSION_KEY = "selfservice_tablet"
 TICKET_SALT = "selfservice.ticket"

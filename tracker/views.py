@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +18,7 @@ from common import exports
 from outcomes import charts
 from outcomes import selectors as outcome_selectors
 from tracker import selectors, services
+from tracker.access import RoleRequiredMixin
 from tracker.filters import CitizenCourseFilterSet, PartnerFilterSet
 from tracker.forms import (
     CitizenForm,
@@ -30,21 +31,6 @@ from tracker.models import AuditEntry
 from tracker.tables import CitizenCourseTable, PartnerTable
 
 Action = AuditEntry.Action
-
-
-class RoleRequiredMixin(LoginRequiredMixin):
-    """Anonymous users go to the login page; logged-in users without the role get 403."""
-
-    role = "caseworker"  # one of: caseworker, leader, director
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        access = selectors.access_for(request.user)
-        if not getattr(access, f"is_{self.role}"):
-            raise PermissionDenied
-        self.access = access
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _audit_read(request, citizen_id: int, obj, purpose: str) -> None:

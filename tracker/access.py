@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.views import View
 
+from tracker.models import OrganisationUnit
 from tracker.selectors import access_for
 
 
@@ -53,3 +54,22 @@ class LeaderOrDirectorMixin(RoleRequiredMixin):
             raise PermissionDenied
         self.access = access
         return View.dispatch(self, request, *args, **kwargs)
+
+
+# --- Whose unit dashboards (and unit-level exports) a leader may open --------------------------------------------
+# A unit's dashboard is for the leaders of that unit (Membership role "leader") and for superusers. Directors have
+# their own comparison (``dashboards:director_home``) and get no citizen-level data there.
+
+
+def allowed_unit_ids(*, user) -> frozenset[int] | None:
+    """The units whose dashboard the user may open: the units they lead; None (= any unit) for superusers."""
+    access = access_for(user)
+    return None if access.is_admin else access.leader_unit_ids
+
+
+def leader_units(*, user) -> list[OrganisationUnit]:
+    """The units the user may pick on the dashboard, by name (superusers: every unit of kind 'unit')."""
+    allowed = allowed_unit_ids(user=user)
+    qs = OrganisationUnit.objects.all()
+    qs = qs.filter(kind=OrganisationUnit.Kind.UNIT) if allowed is None else qs.filter(pk__in=allowed)
+    return list(qs.order_by("name"))

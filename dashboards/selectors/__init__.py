@@ -4,7 +4,13 @@
   period — who may open it, its figures as values, its queries, and their assembly.
 """
 
-from dashboards.selectors.access import dashboard_choices, dashboard_courses, instrument_methods
+from dashboards.selectors.access import (
+    allowed_unit_ids,
+    dashboard_choices,
+    dashboard_courses,
+    instrument_methods,
+    leader_units,
+)
 from dashboards.selectors.rows import (
     CategoryShare,
     CourseRow,
@@ -23,7 +29,6 @@ from dashboards.selectors.rows import (
     UnitDashboard,
 )
 from dashboards.selectors.unit import not_on_track_days, unit_dashboard
-from tracker.access import allowed_unit_ids, leader_units
 
 __all__ = [
     "CategoryShare",

@@ -11,8 +11,11 @@ from django.db.models import QuerySet
 from outcomes import statistics
 from outcomes.models import Instrument
 from outcomes.summaries import Params
-from tracker.access import allowed_unit_ids
+from tracker.access import allowed_unit_ids, leader_units
 from tracker.models import Course, LegalBasis
+
+# Who may open which unit is decided in tracker/access.py; the dashboard's modules keep importing it from here.
+__all__ = ["allowed_unit_ids", "dashboard_choices", "dashboard_courses", "instrument_methods", "leader_units"]
 
 
 def dashboard_courses(*, user) -> QuerySet[Course]:

@@ -25,8 +25,8 @@ from api import figures
 from api import serializers as s
 from api.base import ApiMixin, IsCaseworker, IsDirector, IsLeader
 from dashboards import selectors as dashboard_selectors
-from dashboards.comparison_views import ComparisonForm, comparison_for
 from dashboards.filters import UnitDashboardFilterSet
+from dashboards.forms import ComparisonForm, comparison_for
 from figures.comparison import count_table
 from outcomes import selectors as outcome_selectors
 from tracker import selectors as tracker_selectors

@@ -1,4 +1,4 @@
-"""Chart specifications for the director's comparison (plain plotly JSON, like dashboards/charts.py).
+"""Chart specifications for the director's comparison (plain plotly JSON, like common/charts.py).
 
 Only unit-level numbers go into these specs: no citizen names, ids or free text ever reach the browser.
 Suppressed rows are left out of every chart.
@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext as _
 
-from dashboards.charts import BAD, BRAND, MUTED, SECOND, _layout
+from common.charts import BAD, BRAND, MUTED, SECOND
+from common.charts import base_layout as _layout
 from figures.comparison import Comparison
 from outcomes import statistics
 

@@ -1,7 +1,7 @@
 """The effect report's automatically written summary: the dashboard's figures in plain Danish sentences.
 
 Every sentence is one gettext message with named placeholders, so the English catalogue can reorder them;
-the numbers are written by ``dashboards.formatting`` in the active language.
+the numbers are written by ``common.formatting`` in the active language.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dashboards import formatting as fmt
+from common import formatting as fmt
 from dashboards.selectors import UnitDashboard
 from figures.periods import CUSTOM, LAST_12_MONTHS
 

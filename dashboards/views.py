@@ -21,25 +21,11 @@ from dashboards import charts, pagecache, report, selectors, services
 from dashboards.filters import ALL_UNITS, UnitDashboardFilterSet
 from dashboards.tables import CITIZEN_LEVEL, dashboard_tables
 from figures import disclosure
+from tracker.access import LeaderAccessMixin
 from tracker.models import AuditEntry
-from tracker.selectors import access_for
 from tracker.services import audit_log
-from tracker.views import RoleRequiredMixin
 
 EXPORT_FORMATS = exports.FORMATS
-
-
-class LeaderAccessMixin(RoleRequiredMixin):
-    """Leaders (of some unit) and superusers pass; which units they may open is checked per request."""
-
-    role = "leader"
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and user.is_active and user.is_superuser:
-            self.access = access_for(user)
-            return super(RoleRequiredMixin, self).dispatch(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class UnitDashboardBase(LeaderAccessMixin, View):

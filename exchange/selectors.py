@@ -3,7 +3,7 @@
 - The FHIR export of a course is for the caseworkers of the course's unit (``tracker.selectors.course_get``: other
   units get 404, as on the citizen page).
 - The tidy analyst export of a unit is for the unit's leaders, exactly as the unit dashboard
-  (``dashboards.selectors.leader_units``: superusers may open every unit).
+  (``tracker.access.leader_units``: superusers may open every unit).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 
-from dashboards.selectors import leader_units
 from exchange import fhir, terminology
 from exchange.kl import kl
 from exchange.pseudonyms import FHIR_SCOPE, pseudonym
@@ -29,6 +28,7 @@ from outcomes.models import (
     LifeDomain,
     Measurement,
 )
+from tracker.access import leader_units
 from tracker.models import Course, OrganisationUnit
 
 

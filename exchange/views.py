@@ -15,13 +15,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from common import exports
-from dashboards.selectors import leader_units
-from dashboards.views import LeaderAccessMixin
 from exchange import fhir, selectors, services, tidy
 from exchange.pseudonyms import FHIR_SCOPE, pseudonym
 from outcomes.models import Informer
+from tracker.access import LeaderAccessMixin, RoleRequiredMixin, leader_units
 from tracker.selectors import course_get
-from tracker.views import RoleRequiredMixin
 
 FHIR_CONTENT_TYPE = "application/fhir+json; charset=utf-8"
 # What we produce; FHIR's ``_format`` parameter names the same formats in short.

@@ -111,7 +111,7 @@ class Policy:
 
     @classmethod
     def current(cls) -> Policy:
-        return cls(k=max(3, int(settings.SMALL_NUMBER_K)))
+        return cls(k=max(3, int(settings.EFFEKTSPOR_SMALL_NUMBER_K)))
 
 
 def complementary(hidden: set[int], sizes: dict[int, int], siblings: Iterable[set[int]]) -> set[int]:

@@ -1,7 +1,7 @@
 """Writes of imports: create a job from an upload, check it (the preview), apply it — all rows or none.
 
-Small files are checked and applied in the request; larger ones (more than ``IMPORT_SYNC_MAX_ROWS`` rows, default
-5,000) go to the background worker (imports/tasks.py), which writes its progress to the job as it goes.
+Small files are checked and applied in the request; larger ones (more than ``EFFEKTSPOR_IMPORT_SYNC_MAX_ROWS`` rows,
+default 5,000) go to the background worker (imports/tasks.py), which writes its progress to the job as it goes.
 
 Applying runs the check again first (the database may have changed since the preview) and then writes everything
 in one transaction with bulk inserts; the trajectory summaries of the affected courses are recomputed in the same
@@ -34,7 +34,7 @@ CHECK_SHARE = 80
 
 
 def sync_max_rows() -> int:
-    return int(getattr(settings, "IMPORT_SYNC_MAX_ROWS", 5000))
+    return int(getattr(settings, "EFFEKTSPOR_IMPORT_SYNC_MAX_ROWS", 5000))
 
 
 class Progress:

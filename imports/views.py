@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 from imports import selectors, services, template_files
 from imports.forms import ApplyForm, UploadForm
 from imports.tables import ImportJobTable
-from tracker.views import RoleRequiredMixin
+from tracker.access import RoleRequiredMixin
 
 # The counts of a preview or a finished import, in the order shown, with their labels.
 COUNT_LABELS = (

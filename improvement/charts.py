@@ -1,5 +1,5 @@
 """Run and control charts of an initiative's monthly series, as plain plotly figure dicts (the house style of
-dashboards/charts.py), drawn by static/js/charts.js. Each chart's numbers are in the table beside it."""
+common/charts.py), drawn by static/js/charts.js. Each chart's numbers are in the table beside it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dashboards.charts import BAD, BRAND, MUTED, SECOND, _layout
+from common.charts import BAD, BRAND, MUTED, SECOND
+from common.charts import base_layout as _layout
 from figures.series import MonthPoint
 from improvement.analysis import P_CHART
 from outcomes import spc

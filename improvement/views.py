@@ -14,7 +14,7 @@ from django.views import View
 from improvement import analysis, charts, selectors, services
 from improvement.forms import FidelityCheckForm, InitiativeForm, LearningEntryForm
 from improvement.models import Indicator
-from tracker.views import RoleRequiredMixin
+from tracker.access import LeaderOrDirectorMixin, RoleRequiredMixin
 
 Measure = Indicator.Measure
 PERCENT = {Measure.IMPROVED_SHARE, Measure.MEASURED_SHARE, Measure.SELF_COMPLETED}
@@ -25,19 +25,6 @@ N_OF = {
     Measure.COLLABORATIONS: "active",
     Measure.SELF_COMPLETED: "measurements",
 }
-
-
-class LeaderOrDirectorMixin(RoleRequiredMixin):
-    """Leaders and directors; caseworkers get 403, anonymous users the login page."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        access = selectors.access_for(request.user)
-        if not (access.is_leader or access.is_director):
-            raise PermissionDenied
-        self.access = access
-        return View.dispatch(self, request, *args, **kwargs)
 
 
 def _fmt(value, percent: bool) -> str:

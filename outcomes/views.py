@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from dashboards import charts
-from outcomes import selectors, services
+from outcomes import charts, selectors, services
 from outcomes.forms import (
     ITEM_PREFIX,
     GoalEditForm,
@@ -24,10 +23,10 @@ from outcomes.forms import (
     MeasurementForm,
 )
 from tracker import selectors as tracker_selectors
+from tracker.access import RoleRequiredMixin
 from tracker.correction_views import CorrectionDeleteView
 from tracker.models import AuditEntry
 from tracker.services import audit_log
-from tracker.views import RoleRequiredMixin
 
 
 def _audit_read(request, citizen_id: int, obj, purpose: str) -> None:

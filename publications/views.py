@@ -14,7 +14,7 @@ from common import exports
 from publications import selectors, services
 from publications.forms import PublicationForm
 from publications.snapshot import COLUMNS, FIGURES, SECTOR_COLUMNS
-from tracker.views import RoleRequiredMixin
+from tracker.access import RoleRequiredMixin
 
 # --- The director's review --------------------------------------------------------------------------------------
 

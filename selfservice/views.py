@@ -28,15 +28,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from dashboards import charts
+from outcomes import charts
 from outcomes.forms import ITEM_PREFIX
 from selfservice import qr, ratelimit, selectors, services, tokens
 from selfservice.forms import AnswerForm, CodeForm, HandoverForm, LinkForm, PasswordForm
 from selfservice.models import SelfCompletion
 from tracker import selectors as tracker_selectors
+from tracker.access import RoleRequiredMixin
 from tracker.models import AuditEntry
 from tracker.services import audit_log
-from tracker.views import RoleRequiredMixin
 
 KIOSK_SESSION_KEY = "selfservice_tablet"
 TICKET_SALT = "selfservice.ticket"

@@ -15,8 +15,8 @@ history either. So the database refuses it:
   delete nothing: the trigger fails closed.
 
 Deleting is allowed through :func:`purge` (``manage.py purge_audit_log``: entries older than
-``settings.AUDIT_RETENTION_DAYS``) and :func:`purge_all` (``seed --replace`` and ``manage.py flush``, which wipe
-the whole database anyway). Both are logged, except the flush, which must leave every table empty.
+``settings.EFFEKTSPOR_AUDIT_RETENTION_DAYS``) and :func:`purge_all` (``seed --replace`` and ``manage.py flush``, which
+wipe the whole database anyway). Both are logged, except the flush, which must leave every table empty.
 
 SQLite rebuilds a table (and drops its triggers) when a migration alters it, so the triggers are re-created after
 every ``migrate`` (``post_migrate``) as well as by migration 0002.
@@ -151,8 +151,8 @@ def purge_window(before: datetime.datetime | None, *, using: str = DEFAULT_DB_AL
 
 
 def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
-    """Entries older than this are past the retention period (settings.AUDIT_RETENTION_DAYS)."""
-    return (now or timezone.now()) - datetime.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    """Entries older than this are past the retention period (settings.EFFEKTSPOR_AUDIT_RETENTION_DAYS)."""
+    return (now or timezone.now()) - datetime.timedelta(days=settings.EFFEKTSPOR_AUDIT_RETENTION_DAYS)
 
 
 def purge(*, before: datetime.datetime, reason: str = "retention", dry_run: bool = False) -> int:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from tracker import selectors, services
+from tracker.access import RoleRequiredMixin
 from tracker.forms import ConsentForm
-from tracker.views import RoleRequiredMixin, _audit_read
+from tracker.views import _audit_read
 
 
 class ConsentView(RoleRequiredMixin, View):

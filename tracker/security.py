@@ -88,14 +88,14 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 def client_ip(request) -> str | None:
-    """The client's address for the lockout and rate limits, counting our own proxies (``PROXY_HOPS``).
+    """The client's address for the lockout and rate limits, counting our own proxies (``EFFEKTSPOR_PROXY_HOPS``).
 
     Each of our n proxies appends the address it received the request from, so the client is the n-th entry from
     the right of X-Forwarded-For. Entries further left were sent by the client and may be anything; a header with
     fewer entries than proxies did not come through all of them, and then the peer address is used. With no proxy
     (0 hops) the header is ignored altogether.
     """
-    hops = getattr(settings, "PROXY_HOPS", 0)
+    hops = getattr(settings, "EFFEKTSPOR_PROXY_HOPS", 0)
     if hops > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= hops:
@@ -152,7 +152,7 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["oidc_enabled"] = settings.EFFEKTSPOR_OIDC_ENABLED
         context["lockout_failures"] = settings.AXES_FAILURE_LIMIT
         context["lockout_minutes"] = lockout_minutes()
         return context
@@ -164,11 +164,11 @@ class LoginView(auth_views.LoginView):
 class OIDCBackend(OIDCAuthenticationBackend):
     """mozilla-django-oidc's code flow, matched to existing users only, with the audience and issuer checked.
 
-    Listed in AUTHENTICATION_BACKENDS always, silent unless ``settings.OIDC_ENABLED``.
+    Listed in AUTHENTICATION_BACKENDS always, silent unless ``settings.EFFEKTSPOR_OIDC_ENABLED``.
     """
 
     def __init__(self, *args, **kwargs):
-        self.enabled = bool(getattr(settings, "OIDC_ENABLED", False))
+        self.enabled = bool(getattr(settings, "EFFEKTSPOR_OIDC_ENABLED", False))
         if self.enabled:
             super().__init__(*args, **kwargs)
 
@@ -187,16 +187,16 @@ class OIDCBackend(OIDCAuthenticationBackend):
         audiences = audience if isinstance(audience, list) else [audience]
         if settings.OIDC_RP_CLIENT_ID not in audiences:
             raise SuspiciousOperation("ID token audience mismatch")
-        if settings.OIDC_OP_ISSUER and payload.get("iss") != settings.OIDC_OP_ISSUER:
+        if settings.EFFEKTSPOR_OIDC_OP_ISSUER and payload.get("iss") != settings.EFFEKTSPOR_OIDC_OP_ISSUER:
             raise SuspiciousOperation("ID token issuer mismatch")
         return payload
 
     def verify_claims(self, claims) -> bool:
-        return bool(claims.get(settings.OIDC_USERNAME_CLAIM) or claims.get("email"))
+        return bool(claims.get(settings.EFFEKTSPOR_OIDC_USERNAME_CLAIM) or claims.get("email"))
 
     def filter_users_by_claims(self, claims):
         users = self.UserModel.objects.filter(is_active=True)
-        username = claims.get(settings.OIDC_USERNAME_CLAIM)
+        username = claims.get(settings.EFFEKTSPOR_OIDC_USERNAME_CLAIM)
         if username:
             by_username = users.filter(**{f"{self.UserModel.USERNAME_FIELD}__iexact": username})
             if by_username.exists():
@@ -213,7 +213,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
 
 class _OIDCEnabledMixin:
     def dispatch(self, request, *args, **kwargs):
-        if not settings.OIDC_ENABLED:
+        if not settings.EFFEKTSPOR_OIDC_ENABLED:
             raise Http404("Single sign-on is not configured")
         return super().dispatch(request, *args, **kwargs)
 

@@ -80,7 +80,7 @@ class SecurityView(LoginRequiredMixin, View):
                 "devices": devices,
                 "mandatory": request.user.is_superuser,
                 "disable_form": TokenForm(),
-                "oidc_enabled": settings.OIDC_ENABLED,
+                "oidc_enabled": settings.EFFEKTSPOR_OIDC_ENABLED,
             },
         )
 
@@ -199,6 +199,11 @@ class OTPDisableView(LoginRequiredMixin, View):
         return render(
             request,
             "registration/security.html",
-            {"devices": devices, "mandatory": False, "disable_form": form, "oidc_enabled": settings.OIDC_ENABLED},
+            {
+                "devices": devices,
+                "mandatory": False,
+                "disable_form": form,
+                "oidc_enabled": settings.EFFEKTSPOR_OIDC_ENABLED,
+            },
             status=400,
         )

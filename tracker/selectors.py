@@ -12,8 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Avg, BooleanField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -114,50 +113,6 @@ def course_list(*, user, open_only: bool = True) -> QuerySet[Course]:
     if open_only:
         qs = qs.filter(end__isnull=True)
     return qs
-
-
-def my_citizens(*, user, today: datetime.date | None = None) -> QuerySet[Course]:
-    """'Mine borgere': open courses in the user's units, annotated with what the caseworker needs at a glance.
-
-    Every column is an annotation (subqueries on the trajectory summaries and goals), so the page costs the
-    same number of queries whatever the number of citizens or measurements.
-    """
-    from outcomes.models import Goal, GoalReview, Instrument, TrajectorySummary
-
-    today = today or timezone.localdate()
-    who5 = Instrument.objects.filter(code="who5").first()
-    interval = datetime.timedelta(days=(who5.interval_days if who5 and who5.interval_days else 90))
-    summary = TrajectorySummary.objects.filter(course=OuterRef("pk"))
-    who5_summary = summary.filter(instrument=who5)
-    latest_level = GoalReview.objects.filter(goal=OuterRef("pk")).order_by("-date", "-pk").values("level")[:1]
-    goals = Goal.objects.filter(course=OuterRef("pk"), closed_on__isnull=True)
-    goal_count = goals.values("course").annotate(n=Count("pk")).values("n")
-    on_track = (
-        # Not yet reviewed: the goal is where it started (as on the citizen page).
-        goals.annotate(latest_level=Coalesce(Subquery(latest_level), "baseline_level"))
-        .filter(latest_level__gte=0)
-        .values("course")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        course_list(user=user)
-        .annotate(
-            last_measured=Subquery(summary.order_by("-latest_date").values("latest_date")[:1]),
-            who5_latest_date=Subquery(who5_summary.values("latest_date")[:1]),
-            who5_latest=Subquery(who5_summary.values("latest_score")[:1]),
-            who5_change=Subquery(who5_summary.values("change")[:1]),
-            goals_total=Coalesce(Subquery(goal_count), 0),
-            goals_on_track=Coalesce(Subquery(on_track), 0),
-        )
-        .annotate(
-            due=Case(
-                When(Q(who5_latest_date__isnull=True) | Q(who5_latest_date__lt=today - interval), then=True),
-                default=False,
-                output_field=BooleanField(),
-            )
-        )
-    )
 
 
 def citizen_list(*, user) -> QuerySet[Citizen]:

@@ -1,31 +1,9 @@
-"""Effektspor settings: one file, driven by environment variables.
+"""Effektspor settings: one file, driven by environment variables (tracker/env.py reads them).
 
-Environment variables (all optional for the embedded SQLite demo):
-
-- ``DJANGO_SECRET_KEY`` — required when ``DJANGO_DEBUG`` is off.
-- ``DJANGO_DEBUG`` — ``1`` / ``0`` (default ``0``; the demo command turns it on).
-- ``DJANGO_ALLOWED_HOSTS`` — comma-separated host names.
-- ``DJANGO_CSRF_TRUSTED_ORIGINS`` — comma-separated origins behind a proxy.
-- ``DATABASE_URL`` — e.g. ``postgres://user:pw@host:5432/effektspor``; default is SQLite in ``var/``.
-- ``REDIS_URL`` — shared cache for several app servers; default is a database cache table.
-- ``EFFEKTSPOR_PSEUDONYM_KEY`` — the key of the pseudonymous keys in the exports (tidy CSV, FHIR), at least 32
-  characters and not ``DJANGO_SECRET_KEY``; required when ``DJANGO_DEBUG`` is off. With ``DJANGO_DEBUG`` on and no
-  key set, a random key is made once per install and kept in ``var/pseudonym-key`` (git-ignored). Rotating it
-  re-keys every later export (docs/exchange.md).
-- ``EFFEKTSPOR_SECURE`` — ``1`` behind HTTPS: secure cookies, HSTS, SSL redirect (default: on when not DEBUG).
-- ``EFFEKTSPOR_SMALL_NUMBER_K`` — small-number suppression threshold (default 5, never below 3).
-- ``EFFEKTSPOR_AUDIT_RETENTION_DAYS`` — how long the audit log is kept (default 183); ``purge_audit_log`` deletes older.
-- ``EFFEKTSPOR_RETENTION_YEARS`` — years after the last course closed before ``anonymise_closed_courses``
-  anonymises a citizen (default 5).
-- ``EFFEKTSPOR_LOCKOUT_FAILURES`` / ``EFFEKTSPOR_LOCKOUT_MINUTES`` — failed logins before a lockout (default 5) and
-  how long it lasts (default 30).
-- ``EFFEKTSPOR_PROXY_HOPS`` — reverse proxies in front of the application (default 1 with
-  ``EFFEKTSPOR_BEHIND_PROXY=1``, else 0): which X-Forwarded-For entry is the client (docs/privacy.md).
-- ``EFFEKTSPOR_SESSION_MINUTES`` — a session ends after this many minutes without activity (default 30).
-- ``OIDC_RP_CLIENT_ID``, ``OIDC_RP_CLIENT_SECRET``, ``OIDC_OP_AUTHORIZATION_ENDPOINT``, ``OIDC_OP_TOKEN_ENDPOINT``,
-  ``OIDC_OP_USER_ENDPOINT``, ``OIDC_OP_JWKS_ENDPOINT`` — single sign-on through OpenID Connect, on when all six are
-  set; optional ``OIDC_OP_ISSUER`` (checked against the ID token), ``OIDC_RP_SIGN_ALGO`` (default RS256),
-  ``OIDC_USERNAME_CLAIM`` (default ``preferred_username``).
+Every variable, its default and meaning is listed in README.md (Configuration); deployment in docs/operations.md.
+Our own settings are named ``EFFEKTSPOR_*`` (Django's and the libraries' settings keep their names). A yes/no
+variable takes 1/0, true/false, yes/no or on/off; anything else stops the start with ImproperlyConfigured. Renamed
+variables are still read under their old names, with a warning (tracker.env.RENAMED).
 """
 
 import datetime
@@ -38,18 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from tracker.env import env_bool, env_int, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -137,7 +106,7 @@ TEMPLATES = [
 ]
 
 # --- Databases -----------------------------------------------------------------------------------
-VAR_DIR = Path(os.environ.get("EFFEKTSPOR_VAR_DIR", BASE_DIR / "var"))
+EFFEKTSPOR_VAR_DIR = Path(env_str("EFFEKTSPOR_VAR_DIR") or BASE_DIR / "var")
 
 
 def _install_pseudonym_key(var_dir: Path) -> str:
@@ -161,17 +130,17 @@ def _install_pseudonym_key(var_dir: Path) -> str:
 # Pseudonymous keys in the exports are HMACs with this key, never with SECRET_KEY: rotating SECRET_KEY (sessions,
 # signed links) must not re-key the exports, and a demo's public development SECRET_KEY must not make its keys
 # reversible.
-EFFEKTSPOR_PSEUDONYM_KEY = os.environ.get("EFFEKTSPOR_PSEUDONYM_KEY", "").strip()
+EFFEKTSPOR_PSEUDONYM_KEY = env_str("EFFEKTSPOR_PSEUDONYM_KEY")
 if not EFFEKTSPOR_PSEUDONYM_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("EFFEKTSPOR_PSEUDONYM_KEY must be set when DJANGO_DEBUG is off.")
-    EFFEKTSPOR_PSEUDONYM_KEY = _install_pseudonym_key(VAR_DIR)
+    EFFEKTSPOR_PSEUDONYM_KEY = _install_pseudonym_key(EFFEKTSPOR_VAR_DIR)
 if len(EFFEKTSPOR_PSEUDONYM_KEY) < 32:
     raise ImproperlyConfigured("EFFEKTSPOR_PSEUDONYM_KEY must be at least 32 characters long.")
 if EFFEKTSPOR_PSEUDONYM_KEY == SECRET_KEY:
     raise ImproperlyConfigured("EFFEKTSPOR_PSEUDONYM_KEY must differ from DJANGO_SECRET_KEY.")
 
-SQLITE_OPTIONS = {
+_SQLITE_OPTIONS = {
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so two
     # writers queue on the busy timeout instead of failing with "database is locked" mid-transaction.
     "transaction_mode": "IMMEDIATE",
@@ -184,14 +153,14 @@ SQLITE_OPTIONS = {
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+        DATABASES["default"]["OPTIONS"] = dict(_SQLITE_OPTIONS)
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    EFFEKTSPOR_VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "effektspor.sqlite3",
-            "OPTIONS": dict(SQLITE_OPTIONS),
+            "NAME": EFFEKTSPOR_VAR_DIR / "effektspor.sqlite3",
+            "OPTIONS": dict(_SQLITE_OPTIONS),
         }
     }
 
@@ -245,15 +214,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # A session ends after 30 minutes without activity (every request moves the expiry), and when the browser closes.
-SESSION_COOKIE_AGE = 60 * int(os.environ.get("EFFEKTSPOR_SESSION_MINUTES", "30"))
+SESSION_COOKIE_AGE = 60 * env_int("EFFEKTSPOR_SESSION_MINUTES", 30, minimum=1)
 # Activity moves the expiry, one write a minute at most (tracker.middleware.SessionKeepAliveMiddleware).
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lockout after repeated failed logins (Datatilsynet's catalogue of measures), by the combination of username and
 # IP address, so that a colleague's typos elsewhere cannot lock a user out of their own PC.
-AXES_FAILURE_LIMIT = int(os.environ.get("EFFEKTSPOR_LOCKOUT_FAILURES", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("EFFEKTSPOR_LOCKOUT_MINUTES", "30")))
+AXES_FAILURE_LIMIT = env_int("EFFEKTSPOR_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("EFFEKTSPOR_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.security.lockout_response"  # templates/registration/lockout.html, HTTP 429
@@ -272,7 +241,7 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT"
 OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
-OIDC_ENABLED = all(
+EFFEKTSPOR_OIDC_ENABLED = all(
     [
         OIDC_RP_CLIENT_ID,
         OIDC_RP_CLIENT_SECRET,
@@ -282,10 +251,10 @@ OIDC_ENABLED = all(
         OIDC_OP_JWKS_ENDPOINT,
     ]
 )
-OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+EFFEKTSPOR_OIDC_OP_ISSUER = env_str("EFFEKTSPOR_OIDC_OP_ISSUER")  # optional: the ID token's iss must equal it
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = "openid email profile"
-OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+EFFEKTSPOR_OIDC_USERNAME_CLAIM = env_str("EFFEKTSPOR_OIDC_USERNAME_CLAIM", "preferred_username")
 OIDC_CREATE_USER = False
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
@@ -315,21 +284,20 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 0 if DEBUG else 60 * 60
 
 # --- Security ------------------------------------------------------------------------------------
-SECURE = env_bool("EFFEKTSPOR_SECURE", not DEBUG)
-SESSION_COOKIE_SECURE = SECURE
-CSRF_COOKIE_SECURE = SECURE
+EFFEKTSPOR_SECURE = env_bool("EFFEKTSPOR_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = EFFEKTSPOR_SECURE
+CSRF_COOKIE_SECURE = EFFEKTSPOR_SECURE
 SESSION_COOKIE_HTTPONLY = True
-SECURE_SSL_REDIRECT = SECURE
-SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if SECURE else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
-SECURE_HSTS_PRELOAD = SECURE
+SECURE_SSL_REDIRECT = EFFEKTSPOR_SECURE
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if EFFEKTSPOR_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = EFFEKTSPOR_SECURE
+SECURE_HSTS_PRELOAD = EFFEKTSPOR_SECURE
 # How many reverse proxies of our own stand in front of the application. Each appends the address it received the
 # request from to X-Forwarded-For, so the client's address is the n-th entry from the right; anything further left
 # was written by the client and is never trusted (tracker.security.client_ip). 0: X-Forwarded-For is ignored.
-PROXY_HOPS = int(os.environ.get("EFFEKTSPOR_PROXY_HOPS", "1" if env_bool("EFFEKTSPOR_BEHIND_PROXY") else "0"))
-if PROXY_HOPS < 0:
-    raise ImproperlyConfigured("EFFEKTSPOR_PROXY_HOPS must be 0 or more.")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_HOPS else None
+# (The old EFFEKTSPOR_BEHIND_PROXY=1 still means one hop, with a warning.)
+EFFEKTSPOR_PROXY_HOPS = env_int("EFFEKTSPOR_PROXY_HOPS", 0, minimum=0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if EFFEKTSPOR_PROXY_HOPS else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -349,14 +317,21 @@ SECURE_CSP = {
 }
 
 # --- Domain settings -----------------------------------------------------------------------------
-SMALL_NUMBER_K = int(os.environ.get("EFFEKTSPOR_SMALL_NUMBER_K", "5"))
-if SMALL_NUMBER_K < 3:
+EFFEKTSPOR_SMALL_NUMBER_K = env_int("EFFEKTSPOR_SMALL_NUMBER_K", 5)
+if EFFEKTSPOR_SMALL_NUMBER_K < 3:
     raise ImproperlyConfigured("EFFEKTSPOR_SMALL_NUMBER_K must be at least 3 (Danmarks Statistik's rule).")
-AUDIT_RETENTION_DAYS = int(os.environ.get("EFFEKTSPOR_AUDIT_RETENTION_DAYS", "183"))
+# The key of the record keys behind the cell-key perturbation of aggregate figures (figures.disclosure); empty:
+# SECRET_KEY. Set it once and keep it: a new key gives every published figure new noise.
+EFFEKTSPOR_DISCLOSURE_KEY = env_str("EFFEKTSPOR_DISCLOSURE_KEY")
+EFFEKTSPOR_AUDIT_RETENTION_DAYS = env_int("EFFEKTSPOR_AUDIT_RETENTION_DAYS", 183, minimum=1)
 # Citizens whose courses are all closed are anonymised this many years after the last one ended.
-EFFEKTSPOR_RETENTION_YEARS = int(os.environ.get("EFFEKTSPOR_RETENTION_YEARS", "5"))
-if EFFEKTSPOR_RETENTION_YEARS < 1:
-    raise ImproperlyConfigured("EFFEKTSPOR_RETENTION_YEARS must be at least 1.")
+EFFEKTSPOR_RETENTION_YEARS = env_int("EFFEKTSPOR_RETENTION_YEARS", 5, minimum=1)
+# Days after the baseline from which a citizen below the cut-off without improvement is "not on track".
+EFFEKTSPOR_NOT_ON_TRACK_DAYS = env_int("EFFEKTSPOR_NOT_ON_TRACK_DAYS", 180, minimum=1)
+# Imports: files of more rows than the first are checked and applied by the background worker; files of more rows
+# than the second are refused (docs/exchange.md).
+EFFEKTSPOR_IMPORT_SYNC_MAX_ROWS = env_int("EFFEKTSPOR_IMPORT_SYNC_MAX_ROWS", 5000, minimum=1)
+EFFEKTSPOR_IMPORT_MAX_ROWS = env_int("EFFEKTSPOR_IMPORT_MAX_ROWS", 200_000, minimum=1)
 
 DJANGO_TABLES2_TEMPLATE = "includes/_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
@@ -373,7 +348,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # --- REST API ------------------------------------------------------------------------------
 # An API key stops working this many days after it was made (api.models.ApiKey).
-EFFEKTSPOR_API_KEY_DAYS = int(os.environ.get("EFFEKTSPOR_API_KEY_DAYS", "180"))
+EFFEKTSPOR_API_KEY_DAYS = env_int("EFFEKTSPOR_API_KEY_DAYS", 180, minimum=1)
 # Token authentication for programs (a user makes their token at /api/token/), the session for a logged-in browser.
 # JSON only; errors as {code, message, errors} in the client's language (api.exceptions, api.base).
 REST_FRAMEWORK: dict = {
@@ -423,4 +398,4 @@ def _code_release() -> str:
     return digest.hexdigest()[:12]
 
 
-EFFEKTSPOR_RELEASE = os.environ.get("EFFEKTSPOR_RELEASE") or _code_release()
+EFFEKTSPOR_RELEASE = env_str("EFFEKTSPOR_RELEASE") or _code_release()

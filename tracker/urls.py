@@ -5,25 +5,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from tracker import consent_views, correction_views, gdpr_views, security, security_views, views
+from tracker import consent_views, correction_views, security, security_views, views
 
 tracker_patterns = [
-    path("citizens/", views.CitizenListView.as_view(), name="citizen_list"),
+    # The citizen pages that show measurements and goals, and the citizen's complete record (GDPR art. 15), are
+    # outcomes' views (tracker imports no other app); their URL names stay in this namespace.
+    path("", include("outcomes.citizen_urls")),
     path("citizens/new/", views.CitizenCreateView.as_view(), name="citizen_create"),
-    path("citizens/<int:pk>/", views.CitizenDetailView.as_view(), name="citizen_detail"),
     path("citizens/<int:pk>/edit/", views.CitizenUpdateView.as_view(), name="citizen_update"),
     path("citizens/<int:pk>/cpr/", views.CprRevealView.as_view(), name="citizen_cpr_reveal"),
-    path(
-        "citizens/<int:pk>/access-requests/new/",
-        gdpr_views.AccessRequestCreateView.as_view(),
-        name="access_request_create",
-    ),
-    path("access-requests/<int:pk>/record/", gdpr_views.CitizenRecordView.as_view(), name="access_request_record"),
-    path(
-        "access-requests/<int:pk>/record.json",
-        gdpr_views.CitizenRecordJSONView.as_view(),
-        name="access_request_record_json",
-    ),
     path("citizens/<int:pk>/consents/", consent_views.ConsentView.as_view(), name="consent_list"),
     path("consents/<int:pk>/withdraw/", consent_views.ConsentWithdrawView.as_view(), name="consent_withdraw"),
     path("citizens/<int:pk>/courses/new/", views.CourseStartView.as_view(), name="course_start"),

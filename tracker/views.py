@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from common import exports
-from dashboards import charts
-from outcomes import selectors as outcome_selectors
 from tracker import selectors, services
-from tracker.filters import CitizenCourseFilterSet, PartnerFilterSet
+from tracker.access import RoleRequiredMixin
+from tracker.filters import PartnerFilterSet
 from tracker.forms import (
     CitizenForm,
     CollaborationForm,
@@ -27,24 +24,9 @@ from tracker.forms import (
     PartnerForm,
 )
 from tracker.models import AuditEntry
-from tracker.tables import CitizenCourseTable, PartnerTable
+from tracker.tables import PartnerTable
 
 Action = AuditEntry.Action
-
-
-class RoleRequiredMixin(LoginRequiredMixin):
-    """Anonymous users go to the login page; logged-in users without the role get 403."""
-
-    role = "caseworker"  # one of: caseworker, leader, director
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        access = selectors.access_for(request.user)
-        if not getattr(access, f"is_{self.role}"):
-            raise PermissionDenied
-        self.access = access
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _audit_read(request, citizen_id: int, obj, purpose: str) -> None:
@@ -66,102 +48,6 @@ def home(request):
 
 class NoRoleView(LoginRequiredMixin, TemplateView):
     template_name = "tracker/no_role.html"
-
-
-class CitizenListView(RoleRequiredMixin, SingleTableMixin, FilterView):
-    """'Mine borgere': open courses in the caseworker's units, sortable, filterable, exportable."""
-
-    table_class = CitizenCourseTable
-    filterset_class = CitizenCourseFilterSet
-    template_name = "tracker/citizen_list.html"
-    export_trigger_param = "_export"
-
-    def get_queryset(self):
-        return selectors.my_citizens(user=self.request.user)
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["units"] = selectors.unit_list(user=self.request.user)
-        return kwargs
-
-    def render_to_response(self, context, **response_kwargs):
-        export = self.request.GET.get(self.export_trigger_param)
-        if export in exports.FORMATS:
-            table = context["table"]
-            return exports.export_response(
-                exports.table_rows(table),
-                fmt=export,
-                filename=f"mine-borgere-{timezone.localdate():%Y-%m-%d}",
-                title=_("Mine borgere"),
-            )
-        return super().render_to_response(context, **response_kwargs)
-
-    def get(self, request, *args, **kwargs):
-        # The search, or the export, is logged in the same transaction as the read it describes.
-        with transaction.atomic():
-            response = super().get(request, *args, **kwargs)
-            criteria = _search_criteria(request.GET, ("q", "unit", "legal_basis", "due"))
-            export = request.GET.get(self.export_trigger_param)
-            if export in exports.FORMATS:
-                services.audit_log(
-                    user=request.user,
-                    action=Action.EXPORT,
-                    purpose="citizen_list",
-                    detail={
-                        "format": export,
-                        "criteria": criteria,
-                        "citizen_ids": sorted({c.citizen_id for c in self.object_list}),
-                    },
-                )
-            elif criteria:
-                services.audit_log(
-                    user=request.user, action=Action.SEARCH, purpose="citizen_list", detail={"criteria": criteria}
-                )
-            else:
-                # Plain listing: a read of the citizens on the page shown.
-                table = response.context_data["table"]
-                rows = table.page.object_list if getattr(table, "page", None) else table.rows
-                services.audit_log(
-                    user=request.user,
-                    action=Action.READ,
-                    purpose="citizen_list",
-                    detail={"citizen_ids": sorted({row.record.citizen_id for row in rows})},
-                )
-            return response
-
-
-class CitizenDetailView(RoleRequiredMixin, View):
-    """'Borgerens overblik': the citizen's courses, measurements, goals and collaborations in the user's units, and —
-    with the citizen's consent — what other units recorded ('the whole citizen'), each look logged."""
-
-    def get(self, request, pk: int):
-        with transaction.atomic():
-            citizen = selectors.citizen_get(user=request.user, pk=pk)
-            context = outcome_selectors.citizen_overview(user=request.user, citizen=citizen)
-            services.audit_log(
-                user=request.user, action=Action.READ, citizen_id=citizen.pk, obj=citizen, purpose="citizen_detail"
-            )
-            scope = selectors.shared_scope(unit_ids=self.access.member_unit_ids, citizen=citizen)
-            shared = outcome_selectors.shared_timeline(citizen=citizen, scope=scope)
-            if shared is not None:
-                services.audit_log(
-                    user=request.user,
-                    action=Action.READ,
-                    citizen_id=citizen.pk,
-                    obj=citizen,
-                    purpose="consent_shared_view",
-                    detail={"unit_ids": shared["unit_ids"], "scope": {k: sorted(v) for k, v in scope.items()}},
-                )
-            context["consents"] = list(selectors.consent_list(user=request.user, citizen=citizen))
-            context["history"] = outcome_selectors.correction_history(
-                citizen=citizen, course_ids=[c.pk for c in context["courses"]]
-            )
-        context.update(charts.citizen_charts(context))
-        context["shared"] = shared
-        # The complete record (GDPR art. 15) is produced, for a registered request, by a leader of a unit where the
-        # citizen has a course.
-        context["can_export_record"] = bool(self.access.leader_unit_ids & {c.unit_id for c in context["courses"]})
-        return render(request, "tracker/citizen_detail.html", {"citizen": citizen, **context})
 
 
 class CitizenCreateView(RoleRequiredMixin, View):

@@ -1,4 +1,4 @@
-"""Whose unit dashboards a user may open, and the choices of the dashboard's filter form.
+"""The courses of the unit dashboards a user may open, and the choices of the dashboard's filter form.
 
 A unit's dashboard is for the leaders of that unit (Membership role "leader") and for superusers. Directors
 have their own comparison (``dashboards:director_home``) and get no citizen-level data here.
@@ -11,22 +11,11 @@ from django.db.models import QuerySet
 from outcomes import statistics
 from outcomes.models import Instrument
 from outcomes.summaries import Params
-from tracker.models import Course, LegalBasis, OrganisationUnit
-from tracker.selectors import access_for
+from tracker.access import allowed_unit_ids, leader_units
+from tracker.models import Course, LegalBasis
 
-
-def allowed_unit_ids(*, user) -> frozenset[int] | None:
-    """The units whose dashboard the user may open: the units they lead; None (= any unit) for superusers."""
-    access = access_for(user)
-    return None if access.is_admin else access.leader_unit_ids
-
-
-def leader_units(*, user) -> list[OrganisationUnit]:
-    """The units the user may pick on the dashboard, by name (superusers: every unit of kind 'unit')."""
-    allowed = allowed_unit_ids(user=user)
-    qs = OrganisationUnit.objects.all()
-    qs = qs.filter(kind=OrganisationUnit.Kind.UNIT) if allowed is None else qs.filter(pk__in=allowed)
-    return list(qs.order_by("name"))
+# Who may open which unit is decided in tracker/access.py; the dashboard's modules keep importing it from here.
+__all__ = ["allowed_unit_ids", "dashboard_choices", "dashboard_courses", "instrument_methods", "leader_units"]
 
 
 def dashboard_courses(*, user) -> QuerySet[Course]:

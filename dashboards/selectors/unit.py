@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dashboards import formatting
+from common import formatting
 from dashboards.selectors import queries
 from dashboards.selectors.access import allowed_unit_ids
 from dashboards.selectors.rows import (

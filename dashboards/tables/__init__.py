@@ -1,7 +1,7 @@
 """The unit dashboard's tables (django-tables2): every chart's numbers, the headline, and the follow-up lists.
 
 Rows are the selector's dataclasses (or dicts for the headline); numbers are written by
-``dashboards.formatting`` in the active language, and CSV/Excel exports carry the same text. The two
+``common.formatting`` in the active language, and CSV/Excel exports carry the same text. The two
 citizen-level tables (``CITIZEN_LEVEL``) are the only ones with names; exporting them is logged.
 """
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
-from dashboards import formatting as fmt
+from common import formatting as fmt
 from tracker.tables import BaseTable
 
 CITIZEN_LEVEL = frozenset({"follow_up", "not_on_track"})

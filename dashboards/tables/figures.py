@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dashboards import formatting as fmt
+from common import formatting as fmt
 from tracker.tables import BaseTable
 
 

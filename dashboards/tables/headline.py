@@ -8,7 +8,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dashboards import formatting as fmt
+from common import formatting as fmt
 from dashboards.selectors import UnitDashboard
 from dashboards.tables.figures import FigureTable
 

@@ -1,4 +1,4 @@
-"""Template filters that write the dashboard's figures (see ``dashboards.formatting``).
+"""Template filters that write the dashboard's figures (see ``common.formatting``).
 
 {% load effect_figures %} then ``{{ d.coverage|share }}``, ``{{ d.mean_change|mean_n }}``,
 ``{{ value|num:1 }}``, ``{{ value|signed:1 }}``, ``{{ share|share_ci }}``, ``{{ m|mean_ci }}``, ``{{ pair|ci_pair }}``.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from dashboards import formatting
+from common import formatting
 
 register = template.Library()
 

@@ -22,12 +22,12 @@ from tracker.models import Course, EndReason, LegalBasis, OrganisationUnit
 from tracker.selectors import access_for, citizen_matches
 
 CHUNK = 2000
-# The most rows one import may have (settings.IMPORT_MAX_ROWS): a larger file is refused before any row is checked.
+# The most rows one import may have (settings.EFFEKTSPOR_IMPORT_MAX_ROWS): a larger file is refused unchecked.
 DEFAULT_MAX_ROWS = 200_000
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return int(getattr(settings, "EFFEKTSPOR_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
 # Progress is reported about every 2 % of the rows (and at least every 100 rows are checked between reports).

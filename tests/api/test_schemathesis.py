@@ -1,4 +1,4 @@
-"""Acceptance 2 of issue 9: property-based requests against our own OpenAPI schema, over loopback.
+"""The API under fuzzing: property-based requests against our own OpenAPI schema, over loopback.
 
 schemathesis reads /api/schema/ from pytest-django's live server and, for every operation, generates requests that
 conform to it (ids, query parameters, JSON bodies), sent with a caseworker's token. No answer may be a server error

@@ -78,8 +78,8 @@ def site(browser, live_server):
     """A seeded municipality (7 units, 60 citizens, 18 months) and a caseworker, a leader and a director."""
     from django.db.models import Count, Q
 
+    from devtools import demo as demo_data
     from tests import factories
-    from tracker import demo_data
     from tracker.models import DirectorScope, Membership, OrganisationUnit
     from tracker.reference import load_reference_data
 

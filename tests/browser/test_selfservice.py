@@ -1,4 +1,4 @@
-"""The citizen's own voice in Chromium (issue 11, acceptance 2): a WHO-5 by personal link on a phone (390 px), and one
+"""The citizen's own voice in Chromium (README): a WHO-5 by personal link on a phone (390 px), and one
 in the locked tablet mode (768 px) that cannot be left without the caseworker's password.
 
 Every page passes :func:`check_page` (no console error or CSP violation, charts drawn, no serious axe-core violation)

@@ -1,4 +1,4 @@
-"""Every chart builder in dashboards/charts.py returns a spec that plotly itself accepts.
+"""Every chart builder (common/charts.py, common/aggregate_charts.py, the page assemblers) returns a valid spec.
 
 The builders return plain dicts for speed (see the module docstring); constructing
 ``plotly.graph_objects.Figure(spec)`` validates every key against plotly's schema, so a typo fails here
@@ -17,7 +17,10 @@ import plotly.graph_objects as go
 import pytest
 from django.utils import timezone, translation
 
+from common import aggregate_charts
+from common import charts as primitives
 from dashboards import charts, comparison_charts
+from outcomes import charts as citizen_page_charts
 from outcomes import selectors as outcome_selectors
 from outcomes import services as outcome_services
 from outcomes.models import Instrument
@@ -40,10 +43,15 @@ def valid(spec: dict) -> go.Figure:
 
 
 def test_every_public_builder_is_covered_here():
-    """A new builder in dashboards/charts.py must get a case in this file."""
-    public = {name for name, f in inspect.getmembers(charts, inspect.isfunction) if not name.startswith("_")}
-    public = {name for name in public if getattr(charts, name).__module__ == charts.__name__}
+    """A new builder in the chart modules must get a case in this file."""
+    public = {
+        name
+        for module in (primitives, aggregate_charts, citizen_page_charts, charts)
+        for name, f in inspect.getmembers(module, inspect.isfunction)
+        if not name.startswith("_") and f.__module__ == module.__name__
+    }
     assert public == {
+        "base_layout",  # the layout under every builder below
         "timeline",
         "radar",
         "horizontal_bars",
@@ -60,19 +68,19 @@ def test_every_public_builder_is_covered_here():
 def test_timeline(cutoff, highlight):
     points = [(TODAY - datetime.timedelta(days=90), 40.0), (TODAY, 64.0)]
     fig = valid(
-        charts.timeline(name="WHO-5", points=points, score_min=0, score_max=100, cutoff=cutoff, highlight=highlight)
+        primitives.timeline(name="WHO-5", points=points, score_min=0, score_max=100, cutoff=cutoff, highlight=highlight)
     )
     assert list(fig.data[0].y) == [40.0, 64.0]
     assert len(fig.layout.shapes) == (1 if cutoff is not None else 0)
 
 
 def test_timeline_without_points():
-    valid(charts.timeline(name="WHO-5", points=[], score_min=0, score_max=100))
+    valid(primitives.timeline(name="WHO-5", points=[], score_min=0, score_max=100))
 
 
 def test_radar():
     fig = valid(
-        charts.radar(
+        primitives.radar(
             labels=["Relationer", "Egenomsorg", "Netværk"],
             first=[3, None, 5],
             latest=[6, 5, None],
@@ -81,19 +89,19 @@ def test_radar():
         )
     )
     assert fig.data[0].type == "scatterpolar"
-    valid(charts.radar(labels=[], first=[], latest=[], first_label="a", latest_label="b"))
+    valid(primitives.radar(labels=[], first=[], latest=[], first_label="a", latest_label="b"))
 
 
 @pytest.mark.parametrize("hover", [None, ["2 gange", "1 gang"]])
 def test_horizontal_bars(hover):
-    fig = valid(charts.horizontal_bars(labels=["Jobcenter", "Sygehus"], values=[2, 1], name="Antal", hover=hover))
+    fig = valid(primitives.horizontal_bars(labels=["Jobcenter", "Sygehus"], values=[2, 1], name="Antal", hover=hover))
     assert fig.data[0].orientation == "h"
-    valid(charts.horizontal_bars(labels=["A"], values=[12.5], name="Antal", xmax=20))
+    valid(primitives.horizontal_bars(labels=["A"], values=[12.5], name="Antal", xmax=20))
 
 
 def test_category_shares():
     fig = valid(
-        charts.category_shares(
+        aggregate_charts.category_shares(
             labels=["Forbedret", "Uændret", "Forværret"],
             codes=["improved", "unchanged", "deteriorated"],
             shares=[0.6, 0.2, 0.2],
@@ -114,7 +122,7 @@ def test_category_shares():
 @pytest.mark.parametrize("improved_name", ["", "Andel forbedret"])
 def test_quarterly_trend(cutoff, improved_name):
     fig = valid(
-        charts.quarterly_trend(
+        aggregate_charts.quarterly_trend(
             labels=["1. kvt. 2026", "2. kvt. 2026", "3. kvt. 2026"],
             means=[42.0, None, 51.5],
             counts=[10, 0, 12],
@@ -136,7 +144,7 @@ def test_quarterly_trend(cutoff, improved_name):
 
 def test_change_bars():
     fig = valid(
-        charts.change_bars(
+        primitives.change_bars(
             labels=["Relationer", "Egenomsorg", "Netværk"],
             values=[1.5, -0.5, 0.0],
             counts=[2, 2, 1],
@@ -169,7 +177,7 @@ def test_citizen_charts_on_real_data(world):
             recorded_by=world.alice,
         )
     overview = outcome_selectors.citizen_overview(user=world.alice, citizen=world.citizen_a)
-    specs = charts.citizen_charts(overview)
+    specs = citizen_page_charts.citizen_charts(overview)
     assert specs["timelines"] and specs["radar_spec"]
     for t in specs["timelines"]:
         valid(t["spec"])
@@ -193,7 +201,7 @@ def test_unit_dashboard_charts_when_empty(world):
 # --------------------------------------------------------------------------- layouts that read at a glance
 def test_quarterly_trend_has_two_panels_and_no_overlaid_axis():
     """The share improved has a panel of its own under the score: no second y-axis on top of the first."""
-    spec = charts.quarterly_trend(
+    spec = aggregate_charts.quarterly_trend(
         labels=["1. kvt. 2026", "2. kvt. 2026"],
         means=[42.0, 51.5],
         counts=[10, 12],
@@ -224,7 +232,7 @@ def test_quarterly_trend_has_two_panels_and_no_overlaid_axis():
 
 
 def test_quarterly_trend_without_a_share_has_one_panel():
-    spec = charts.quarterly_trend(
+    spec = aggregate_charts.quarterly_trend(
         labels=["1. kvt. 2026"],
         means=[42.0],
         counts=[10],
@@ -240,7 +248,7 @@ def test_quarterly_trend_without_a_share_has_one_panel():
 
 @pytest.mark.parametrize("count", [1, 2])
 def test_a_timeline_with_one_measurement_date_shows_weeks_around_it(count):
-    spec = charts.timeline(name="WHO-5", points=[(TODAY, 48.0)] * count, score_min=0, score_max=100, cutoff=50)
+    spec = primitives.timeline(name="WHO-5", points=[(TODAY, 48.0)] * count, score_min=0, score_max=100, cutoff=50)
     fig = valid(spec)
     low, high = (datetime.date.fromisoformat(v) for v in spec["layout"]["xaxis"]["range"])
     assert (low, high) == (TODAY - datetime.timedelta(weeks=3), TODAY + datetime.timedelta(weeks=3))
@@ -248,7 +256,7 @@ def test_a_timeline_with_one_measurement_date_shows_weeks_around_it(count):
 
 
 def test_a_timeline_with_several_dates_keeps_plotlys_range():
-    spec = charts.timeline(
+    spec = primitives.timeline(
         name="WHO-5", points=[(TODAY - datetime.timedelta(days=90), 40.0), (TODAY, 48.0)], score_min=0, score_max=100
     )
     assert "range" not in spec["layout"]["xaxis"]
@@ -257,7 +265,7 @@ def test_a_timeline_with_several_dates_keeps_plotlys_range():
 @pytest.mark.parametrize("count", [3, 6, 8, 12])
 def test_radar_scale_stands_between_two_domains_and_clear_of_the_legend(count):
     labels = [f"Område {i}" for i in range(count)]
-    spec = charts.radar(labels=labels, first=[3] * count, latest=[6] * count, first_label="a", latest_label="b")
+    spec = primitives.radar(labels=labels, first=[3] * count, latest=[6] * count, first_label="a", latest_label="b")
     valid(spec)
     polar = spec["layout"]["polar"]
     rotation, step = polar["angularaxis"]["rotation"], 360 / count

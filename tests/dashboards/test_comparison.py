@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from scipy import stats
 
+from devtools import demo as demo_data
 from figures import disclosure
 from figures.comparison import count_table, unit_comparison
 from figures.periods import LAST_12_MONTHS, resolve_period
@@ -22,7 +23,6 @@ from outcomes import services as outcome_services
 from outcomes import statistics
 from outcomes.models import Instrument, Measurement
 from tests import factories
-from tracker import demo_data
 from tracker.models import Citizen, Collaboration, DirectorScope, OrganisationUnit
 
 TODAY = datetime.date.today()
@@ -162,10 +162,10 @@ def test_secondary_suppression_in_count_table(world):
 @pytest.mark.django_db
 def test_changing_k_changes_what_is_suppressed(world, settings):
     hand_built(world)
-    settings.SMALL_NUMBER_K = 3
+    settings.EFFEKTSPOR_SMALL_NUMBER_K = 3
     small = next(f for f in compare(world).rows if f.name == "Lille enhed")
     assert not small.suppressed and small.active is not None
-    settings.SMALL_NUMBER_K = 7
+    settings.EFFEKTSPOR_SMALL_NUMBER_K = 7
     b = next(f for f in compare(world).rows if f.name == "Værested B")
     assert b.effect_suppressed and b.improved_share is None  # 6 paired < 7
 
@@ -262,7 +262,7 @@ def _xlsx_text(content: bytes) -> str:
 
 @pytest.mark.django_db
 def test_no_unit_figure_about_fewer_than_k_citizens(client, demo_world, settings):
-    settings.SMALL_NUMBER_K = 5
+    settings.EFFEKTSPOR_SMALL_NUMBER_K = 5
     client.force_login(demo_world)
     quarter = f"q{TODAY.year}-{(TODAY.month - 1) // 3 + 1}"
     response = client.get(reverse("dashboards:director_home") + f"?period={quarter}&_export=csv")

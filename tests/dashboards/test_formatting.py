@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from dashboards import formatting
+from common import formatting
 from dashboards.selectors.rows import Mean, Share
 
 

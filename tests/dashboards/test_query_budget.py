@@ -1,5 +1,5 @@
 """Every page that `manage.py bench` measures costs the same number of queries at 1,000 and at 10,000 citizens,
-and at most 25 — both the first request after a write (nothing cached) and a repeated one (issue 8).
+and at most 25 — both the first request after a write (nothing cached) and a repeated one (README, Performance).
 
 Counts, not timings: the same pages and users as the bench (devtools/management/commands/bench.py), on a
 seeded municipality of each size.
@@ -14,8 +14,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from devtools import demo as demo_data
 from devtools.management.commands.bench import actors, page_requests
-from tracker import dataversion, demo_data
+from tracker import dataversion
 
 BUDGET = 25
 TODAY = datetime.date(2026, 11, 28)

@@ -1,4 +1,4 @@
-"""The unit leader's dashboard and effect report (issue 6).
+"""The unit leader's dashboard and effect report (docs/figures.md).
 
 Every figure is checked against an independent computation on a small hand-built data set: the expected
 values are worked out here from the raw numbers the test recorded (with numpy/scipy or by hand), never by
@@ -25,11 +25,11 @@ from scipy import stats
 
 from dashboards import selectors
 from dashboards.filters import UnitDashboardFilterSet
+from devtools import demo as demo_data
 from figures.periods import CUSTOM, LAST_12_MONTHS, Period, quarters_between, resolve_period
 from outcomes import services as outcome_services
 from outcomes.models import Instrument, LifeDomain
 from tests import factories
-from tracker import demo_data
 from tracker.models import (
     AuditEntry,
     CollaborationKind,

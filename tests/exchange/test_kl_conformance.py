@@ -1,7 +1,7 @@
 """Every exported code and display checked against KL's vendored code systems and value sets
 (exchange/data/kl/), and the required elements of the profiles the resources claim.
 
-The demo's own data (``tracker.demo_data.seed``, the parameters ``manage.py demo`` uses) is exported course by
+The demo's own data (``devtools.demo.seed``, the parameters ``manage.py demo`` uses) is exported course by
 course; each Bundle must validate structurally and pass ``kl_problems``.
 """
 
@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from devtools import demo as demo_data
 from exchange import fhir, selectors, terminology
 from exchange.kl import kl
 from outcomes.models import KL_INFORMER_CODES, Instrument, LifeDomain
-from tracker import demo_data
 from tracker.models import Course
 
 FFB = "urn:oid:1.2.208.176.2.22"

@@ -22,13 +22,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from devtools import demo as demo_data
 from figures import disclosure
 from figures.comparison import unit_comparison
 from figures.periods import grid_codes, resolve_period
 from outcomes import services as outcome_services
 from outcomes.models import Instrument, Measurement
 from tests import factories
-from tracker import demo_data
 from tracker.models import Course, DirectorScope, LegalBasis, OrganisationUnit
 
 TODAY = datetime.date.today()

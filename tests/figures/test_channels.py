@@ -18,6 +18,7 @@ import pytest
 from django.urls import reverse
 from django.utils.formats import number_format
 
+from devtools import demo as demo_data
 from figures import disclosure
 from figures.comparison import unit_comparison
 from figures.periods import month_bounds, resolve_period
@@ -26,7 +27,6 @@ from publications.snapshot import FIGURE_KEYS
 from tests import factories
 from tests.api.helpers import token_client
 from tests.figures.conftest import record, who5
-from tracker import demo_data
 from tracker.models import DirectorScope, OrganisationUnit
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from devtools import demo as demo_data
 from figures import disclosure, engine, records, series
 from figures.periods import Period, month_bounds
 from outcomes.models import Instrument
 from outcomes.summaries import Params
-from tracker import demo_data
 from tracker.models import OrganisationUnit
 
 TODAY = datetime.date(2026, 6, 15)
@@ -68,7 +68,7 @@ def test_queries_do_not_grow_with_the_months(demo):
 
 
 def test_a_director_sees_no_month_a_units_disclosure_control_hides(demo, settings):
-    settings.SMALL_NUMBER_K = 8  # large enough that some unit-months are hidden in this small demo
+    settings.EFFEKTSPOR_SMALL_NUMBER_K = 8  # large enough that some unit-months are hidden in this small demo
     k = 8
     scope = records.Scope(_units())
     exact = series.monthly_series(scope=scope, instrument=demo, start=START, end=TODAY, disclose=False, by_unit=True)
@@ -123,7 +123,7 @@ def test_a_unit_month_the_comparison_hides_is_hidden_on_the_initiative_page(demo
     from tests import factories
     from tracker.models import DirectorScope
 
-    settings.SMALL_NUMBER_K = 8
+    settings.EFFEKTSPOR_SMALL_NUMBER_K = 8
     director = factories.UserFactory(username="dir-series")
     DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
     units = list(OrganisationUnit.objects.filter(kind=OrganisationUnit.Kind.UNIT))

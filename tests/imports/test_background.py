@@ -1,7 +1,7 @@
 """Large imports run in the background worker (Django's tasks framework, django-tasks-db) with visible progress.
 
-The 100,000-row case is timed by ``manage.py bench_import`` (imports/benchmark.py); here the same path runs with a
-few thousand rows, through the real pages, with the threshold for the background lowered."""
+The 100,000-row case is timed by ``manage.py bench_import`` (devtools/import_benchmark.py); here the same path runs
+with a few thousand rows, through the real pages, with the threshold for the background lowered."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from imports.benchmark import generate_csv, run_queued_tasks
+from devtools.import_benchmark import generate_csv, run_queued_tasks
 from imports.models import ImportJob
 from outcomes.models import Measurement, TrajectorySummary
 from tracker.models import AuditEntry, Citizen
@@ -28,7 +28,7 @@ def danish():
 
 
 def test_a_large_file_is_checked_and_applied_in_the_background_with_progress_from_0_to_100(client, world, settings):
-    settings.IMPORT_SYNC_MAX_ROWS = 500
+    settings.EFFEKTSPOR_IMPORT_SYNC_MAX_ROWS = 500
     client.force_login(world.alice)
     handle = io.BytesIO(generate_csv(ROWS, unit_code="a"))
     handle.name = "stor.csv"
@@ -79,7 +79,7 @@ def test_a_large_file_is_checked_and_applied_in_the_background_with_progress_fro
 def test_a_failing_background_task_marks_the_job_failed_and_saves_nothing(client, world, settings, monkeypatch):
     from imports import bulk
 
-    settings.IMPORT_SYNC_MAX_ROWS = 5
+    settings.EFFEKTSPOR_IMPORT_SYNC_MAX_ROWS = 5
     client.force_login(world.alice)
     handle = io.BytesIO(generate_csv(20, unit_code="a"))
     handle.name = "stor.csv"
@@ -104,9 +104,9 @@ def test_a_failing_background_task_marks_the_job_failed_and_saves_nothing(client
 
 def test_time_import_reports_seconds_rows_per_second_and_the_progress(db, settings):
     """What `manage.py bench_import --rows 100000` prints, on a small file (the lead's `bench` calls it)."""
-    from imports.benchmark import time_import
+    from devtools.import_benchmark import time_import
 
-    settings.IMPORT_SYNC_MAX_ROWS = 500
+    settings.EFFEKTSPOR_IMPORT_SYNC_MAX_ROWS = 500
     result = time_import(1500, run_tasks=run_queued_tasks)
     assert result["status"] == ImportJob.Status.APPLIED and result["background"] is True
     assert result["counts"]["measurements_new"] == 1500 and result["counts"]["citizens_new"] == 300

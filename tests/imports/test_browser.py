@@ -56,9 +56,9 @@ def test_upload_preview_and_apply_in_the_browser(importer, tmp_path):
 
 
 def test_a_background_import_page_follows_the_worker_without_reloading(importer, tmp_path, settings):
-    from imports.benchmark import generate_csv, run_queued_tasks
+    from devtools.import_benchmark import generate_csv, run_queued_tasks
 
-    settings.IMPORT_SYNC_MAX_ROWS = 5
+    settings.EFFEKTSPOR_IMPORT_SYNC_MAX_ROWS = 5
     w, _world = importer
     upload(w, tmp_path, "stor.csv", generate_csv(20, unit_code="a"))
     assert w.page.locator("progress#import-progress").is_visible()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.management.commands import demo
+from devtools.management.commands import demo
 
 
 class FakeProcess:

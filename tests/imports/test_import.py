@@ -1,4 +1,4 @@
-"""Import of citizens, courses and measurements (issue 9, acceptance 1): a valid file applies; a file with one bad
+"""Import of citizens, courses and measurements (docs/exchange.md): a valid file applies; a file with one bad
 row applies nothing and reports that row; the same file twice creates no duplicates; the formats staff really have
 (Danish Excel's cp1252 with ';', UTF-8 with ',', .xlsx with date cells and CPR numbers as numbers) all read."""
 

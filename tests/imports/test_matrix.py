@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from imports.benchmark import generate_csv, run_queued_tasks
+from devtools.import_benchmark import generate_csv, run_queued_tasks
 from imports.models import ImportJob
 from outcomes.models import Measurement
 from tracker.models import Citizen, Course
@@ -236,14 +236,14 @@ def test_the_closest_template_header_and_code_are_suggested(client, world):
 
 
 def test_the_row_cap_refuses_a_larger_file_csv_at_upload_and_xlsx_in_the_check(client, world, settings):
-    settings.IMPORT_MAX_ROWS = 2
+    settings.EFFEKTSPOR_IMPORT_MAX_ROWS = 2
     client.force_login(world.alice)
     before = snapshot()
     response = upload(client, as_csv(table()), "csv")
     assert (
         response.status_code == 400 and "Filen har 3 rækker; én import kan højst have 2." in response.content.decode()
     )
-    settings.IMPORT_SYNC_MAX_ROWS = 1  # the xlsx is counted only up to the synchronous limit in the request
+    settings.EFFEKTSPOR_IMPORT_SYNC_MAX_ROWS = 1  # the xlsx is counted only up to the synchronous limit in the request
     assert upload(client, as_xlsx(table()), "xlsx").status_code == 302
     job = ImportJob.objects.latest("pk")
     assert job.status == ImportJob.Status.VALIDATION_QUEUED
@@ -255,7 +255,7 @@ def test_the_row_cap_refuses_a_larger_file_csv_at_upload_and_xlsx_in_the_check(c
 
 
 def test_an_xlsx_over_the_synchronous_limit_goes_to_the_worker_whatever_its_dimension(client, world, settings):
-    settings.IMPORT_SYNC_MAX_ROWS = 2
+    settings.EFFEKTSPOR_IMPORT_SYNC_MAX_ROWS = 2
     client.force_login(world.alice)
     for dimension in (None, "A1:C2"):
         upload(client, as_xlsx(table(), dimension=dimension), "xlsx")

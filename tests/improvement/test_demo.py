@@ -6,11 +6,11 @@ import datetime
 
 import pytest
 
+from devtools import demo as demo_data
+from devtools.demo.initiatives import seed_initiatives
 from improvement import analysis
-from improvement.demo import seed_initiatives
 from improvement.models import Initiative
 from tests import factories
-from tracker import demo_data
 from tracker.models import DirectorScope, Membership, OrganisationUnit
 
 TODAY = datetime.date(2026, 11, 20)

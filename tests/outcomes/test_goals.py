@@ -261,7 +261,7 @@ def test_review_is_saved_and_shown_with_the_level_text(client, world, goal):
 
 
 def test_one_goal_reviewed_at_minus_one_gives_a_gas_t_score_of_40(client, world, goal):
-    """DOMAIN.md §5, Kiresuk & Sherman: one unweighted goal at −1 → T = 40."""
+    """docs/methods.md (Goal Attainment Scaling T-score), Kiresuk & Sherman: one unweighted goal at −1 → T = 40."""
     client.force_login(world.alice)
     client.post(review_url(goal), {"level": "-1", "date": days_ago(1).isoformat(), "note": ""})
     page = client.get(reverse("tracker:citizen_detail", args=[world.citizen_a.pk])).content.decode()

@@ -13,13 +13,13 @@ import re
 import pytest
 from django.urls import reverse
 
+from devtools import demo as demo_data
 from figures import disclosure
 from outcomes import services as outcome_services
 from outcomes.models import Instrument, Measurement
 from publications.models import Publication, PublicationEvent
 from publications.snapshot import COLUMNS, FIGURE_KEYS
 from tests import factories
-from tracker import demo_data
 from tracker.models import Citizen, Collaboration, Course, DirectorScope, OrganisationUnit
 
 TODAY = datetime.date.today()
@@ -39,7 +39,7 @@ COUNT_COLUMNS = (
 
 @pytest.fixture
 def demo_world(db, settings):
-    settings.SMALL_NUMBER_K = 5
+    settings.EFFEKTSPOR_SMALL_NUMBER_K = 5
     demo_data.seed(units=7, citizens=90, months=18, seed=5, today=TODAY)
     director = factories.UserFactory(username="direktoer")
     DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))

@@ -1,4 +1,4 @@
-"""Permission-matrix entries for the api app (issue 9: the REST API).
+"""Permission-matrix entries for the api app (the REST API: api/).
 
 The API answers an anonymous client 401 (not a redirect to the login page: a program cannot log in there), another
 unit's record 404, a director asking for citizen-level data 403. An empty POST is 400 for the rightful user.

@@ -1,4 +1,4 @@
-"""Permission-matrix entries for the exchange app (issue 9: FHIR and tidy export).
+"""Permission-matrix entries for the exchange app (FHIR and tidy export: docs/exchange.md).
 
 - The FHIR export of a course is a caseworker object page: the course's unit gets it (alice, lena), other units
   404, the director 403.

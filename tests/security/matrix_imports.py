@@ -1,4 +1,4 @@
-"""Permission-matrix entries for the imports app (issue 9: import).
+"""Permission-matrix entries for the imports app (import: docs/exchange.md).
 
 An import is seen only by the caseworker who uploaded it: another caseworker or leader (even of the same unit) gets
 404, a director 403 (no citizen-level work), anonymous users the login page. The pages hold the counts and

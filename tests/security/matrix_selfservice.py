@@ -1,4 +1,4 @@
-"""Permission-matrix entries for the selfservice app (issue 11: self-completion).
+"""Permission-matrix entries for the selfservice app (self-completion: selfservice/).
 
 - Staff pages (hand a questionnaire over, close a link) follow the object rows: other units 404, the director 403.
 - The locked tablet mode answers only a session locked to a tablet hand-over, which none of the matrix's users has:

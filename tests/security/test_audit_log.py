@@ -18,8 +18,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools import demo as demo_data
 from tests.security.conftest import login_verified
-from tracker import audit, demo_data
+from tracker import audit
 from tracker.models import AuditEntry
 from tracker.services import audit_log
 
@@ -102,7 +103,7 @@ def test_truncate_is_refused_on_postgresql():
 
 
 @pytest.mark.django_db
-@override_settings(AUDIT_RETENTION_DAYS=183)
+@override_settings(EFFEKTSPOR_AUDIT_RETENTION_DAYS=183)
 def test_purge_command_deletes_only_entries_past_retention_and_logs_itself():
     now = timezone.now()
     old = [entry_at(now - datetime.timedelta(days=days)) for days in (400, 200, 184)]

@@ -258,10 +258,10 @@ def test_the_lockout_address_behind_the_load_balancer(rf):
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7")
     assert client_ip(request) == "10.0.0.1"  # not behind a proxy: the header is anyone's to forge
-    with override_settings(PROXY_HOPS=1):
+    with override_settings(EFFEKTSPOR_PROXY_HOPS=1):
         # Behind our load balancer: the address it appended (the last), not what the client claimed before it.
         assert client_ip(request) == "192.0.2.7"
-    with override_settings(PROXY_HOPS=2):
+    with override_settings(EFFEKTSPOR_PROXY_HOPS=2):
         # Two proxies: the first one's entry is the client's; the one before it was the client's own claim.
         request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7, 10.0.0.9")
         assert client_ip(request) == "192.0.2.7"
@@ -272,7 +272,7 @@ def test_the_lockout_address_behind_the_load_balancer(rf):
 @pytest.mark.django_db
 def test_spoofed_forwarded_addresses_do_not_escape_the_lockout(client, world, settings):
     """Behind one proxy, a client that writes a new X-Forwarded-For on every try is still one address."""
-    settings.PROXY_HOPS = 1
+    settings.EFFEKTSPOR_PROXY_HOPS = 1
     url = reverse("login")
     statuses = []
     for n in range(12):

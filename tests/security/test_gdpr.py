@@ -13,11 +13,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools import demo as demo_data
+from outcomes import gdpr
 from outcomes import services as outcome_services
 from outcomes.models import Goal, GoalReview, ItemAnswer, Measurement, TrajectorySummary
 from tests import factories
 from tests.security.conftest import days_ago
-from tracker import demo_data, gdpr
 from tracker.models import (
     AuditEntry,
     Citizen,

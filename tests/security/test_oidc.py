@@ -24,14 +24,14 @@ from tracker.models import AuditEntry
 ISSUER = "https://login.kommune.example"
 CLIENT_ID = "effektspor"
 OIDC = {
-    "OIDC_ENABLED": True,
+    "EFFEKTSPOR_OIDC_ENABLED": True,
     "OIDC_RP_CLIENT_ID": CLIENT_ID,
     "OIDC_RP_CLIENT_SECRET": "client-secret",
     "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{ISSUER}/authorize",
     "OIDC_OP_TOKEN_ENDPOINT": f"{ISSUER}/token",
     "OIDC_OP_USER_ENDPOINT": f"{ISSUER}/userinfo",
     "OIDC_OP_JWKS_ENDPOINT": f"{ISSUER}/jwks",
-    "OIDC_OP_ISSUER": ISSUER,
+    "EFFEKTSPOR_OIDC_OP_ISSUER": ISSUER,
 }
 
 

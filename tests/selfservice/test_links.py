@@ -1,6 +1,6 @@
 """The personal link: created by a caseworker, answered once by the citizen without logging in.
 
-Acceptance (issue 11): a used or expired link is refused and saves nothing; a link for citizen A cannot show or
+Acceptance (selfservice/): a used or expired link is refused and saves nothing; a link for citizen A cannot show or
 record anything for citizen B; guessing is rate-limited; the QR sheet needs no network.
 """
 

@@ -1,4 +1,4 @@
-"""A caseworker sees a citizen only through a course in one of their own units (DOMAIN.md §2).
+"""A caseworker sees a citizen only through a course in one of their own units (docs/privacy.md, Who sees what).
 
 Alice works in unit A. Every citizen, course, measurement, goal and collaboration URL with an object of unit
 B answers her 404 — not 403, since even the existence of a citizen is private — for GET and POST alike, and a
@@ -16,6 +16,7 @@ import pytest
 from django.urls import URLPattern, resolve, reverse
 from django.utils import timezone, translation
 
+from outcomes import citizen_urls
 from outcomes import services as outcome_services
 from outcomes import urls as outcome_urls
 from outcomes.models import Goal, GoalReview, Instrument, LifeDomain, Measurement
@@ -125,7 +126,7 @@ def unit_b_data(world):
 
 def object_url_names() -> set[str]:
     """Every URL name in the two apps that points at one object (it takes an id)."""
-    patterns = [*tracker_urls.tracker_patterns, *outcome_urls.urlpatterns]
+    patterns = [*tracker_urls.tracker_patterns, *citizen_urls.urlpatterns, *outcome_urls.urlpatterns]
     return {p.name for p in patterns if isinstance(p, URLPattern) and p.pattern.converters}
 
 

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
+from devtools.demo import UNIT_KINDS
 from outcomes.models import Goal, GoalReview, InstrumentItem, ItemAnswer, Measurement, TrajectorySummary
 from outcomes.summaries import summaries_rebuild
 from tests import factories
-from tracker.demo_data import UNIT_KINDS
 from tracker.models import (
     Citizen,
     Collaboration,

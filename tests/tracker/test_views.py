@@ -1,4 +1,4 @@
-"""Views for citizens and courses: who may see what (DOMAIN.md §2), the audit log, and bad input through the forms.
+"""Views for citizens and courses: who may see what (docs/privacy.md), the audit log, and bad input through the forms.
 
 Every bad POST must answer 400 with the specific Danish message, echo what was typed, and change nothing.
 """

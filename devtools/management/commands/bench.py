@@ -246,7 +246,7 @@ class Command(BaseCommand):
         db = connections.databases["default"]
         connection.close()
         if db["ENGINE"] == "django.db.backends.sqlite3":
-            path = Path(settings.VAR_DIR) / f"bench-{signature}.sqlite3"
+            path = Path(settings.EFFEKTSPOR_VAR_DIR) / f"bench-{signature}.sqlite3"
             path.parent.mkdir(parents=True, exist_ok=True)
             db["NAME"] = str(path)
         else:
@@ -354,8 +354,8 @@ class Command(BaseCommand):
         return timings
 
     def measure_import(self, rows: int) -> dict:
-        """imports.benchmark.time_import in a database of its own (var/bench-import…, or <name>_bench_import)."""
-        from imports.benchmark import time_import
+        """time_import (devtools.import_benchmark) in a database of its own (var/bench-import…, or <name>_bench_…)."""
+        from devtools.import_benchmark import time_import
         from tracker.reference import load_reference_data
 
         self.use_bench_database("import")

@@ -89,13 +89,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print one JSON object instead of a report.")
 
     def handle(self, *args, **opts):
-        work = Path(settings.VAR_DIR) / "loadtest"
+        work = Path(settings.EFFEKTSPOR_VAR_DIR) / "loadtest"
         work.mkdir(parents=True, exist_ok=True)
         url = self.fresh_database(work)
         self.log(f"Seeding {opts['citizens']} citizens in {opts['units']} units …")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
-        from tracker import demo_data
+        from devtools import demo as demo_data
         from tracker.reference import load_reference_data
 
         load_reference_data()

@@ -22,5 +22,5 @@ class Command(BaseCommand):
         verb = "Would delete" if opts["dry_run"] else "Deleted"
         self.stdout.write(
             f"{verb} {count} audit log entries older than {cutoff:%Y-%m-%d %H:%M} "
-            f"({settings.AUDIT_RETENTION_DAYS} days)."
+            f"({settings.EFFEKTSPOR_AUDIT_RETENTION_DAYS} days)."
         )

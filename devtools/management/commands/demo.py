@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from tracker import demo_data
+from devtools import demo as demo_data
 from tracker.models import Citizen, DirectorScope, Membership, OrganisationUnit
 from tracker.reference import load_reference_data
 
@@ -96,6 +96,6 @@ class Command(BaseCommand):
                 unit = OrganisationUnit.objects.get(name=unit_name)
                 Membership.objects.update_or_create(user=user, unit=unit, defaults={"role": role})
         # The demo's two initiatives (once); after the logins, whose leader registers them.
-        from improvement.demo import seed_initiatives
+        from devtools.demo.initiatives import seed_initiatives
 
         seed_initiatives()

@@ -11,7 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from tracker import gdpr
+from outcomes import gdpr
 
 
 class Command(BaseCommand):

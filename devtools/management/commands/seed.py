@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker import demo_data
+from devtools import demo as demo_data
 from tracker.reference import load_reference_data
 
 

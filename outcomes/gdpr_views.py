@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from tracker import gdpr, selectors, services
+from outcomes import gdpr
+from tracker import selectors, services
+from tracker.access import RoleRequiredMixin
 from tracker.forms import AccessRequestForm
 from tracker.models import AuditEntry
-from tracker.views import RoleRequiredMixin
 
 
 def _record_with_audit(request, pk: int, purpose: str) -> tuple:

@@ -8,7 +8,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from imports.benchmark import time_import
+from devtools.import_benchmark import time_import
 
 
 class Command(BaseCommand):

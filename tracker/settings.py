@@ -273,10 +273,8 @@ FORMAT_MODULE_PATH = ["tracker.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("EFFEKTSPOR_STATIC_ROOT", BASE_DIR / "staticfiles"))
-# `manage.py collectstatic` (part of every deploy, docs/operations.md) writes each file under a name with its
-# content's hash, plus .br and .gz beside it; WhiteNoise serves them with the encoding the browser accepts and
-# hashed names as immutable for a year (WHITENOISE_MAX_AGE: other names, e.g. favicon.svg, for an hour).
-# With DJANGO_DEBUG on, the files are served as they are from static/.
+# `collectstatic` (every deploy) writes hashed names with .br and .gz copies; WhiteNoise serves them compressed,
+# hashed names immutable for a year, others for an hour; with DJANGO_DEBUG, as they are (docs/operations.md).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

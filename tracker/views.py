@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +14,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from common import exports
+from common.forms import apply_service
 from dashboards import charts
-from outcomes import selectors as outcome_selectors
+from outcomes import reads as outcome_reads
 from tracker import selectors, services
 from tracker.filters import CitizenCourseFilterSet, PartnerFilterSet
 from tracker.forms import (
@@ -26,10 +26,7 @@ from tracker.forms import (
     CourseStartForm,
     PartnerForm,
 )
-from tracker.models import AuditEntry
 from tracker.tables import CitizenCourseTable, PartnerTable
-
-Action = AuditEntry.Action
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -48,8 +45,8 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
 
 def _audit_read(request, citizen_id: int, obj, purpose: str) -> None:
-    """A page that shows a citizen's data is a read: one audit entry, in the transaction of the read."""
-    services.audit_log(user=request.user, action=Action.READ, citizen_id=citizen_id, obj=obj, purpose=purpose)
+    """A page that shows a citizen's data is a read: one audit entry (new views call ``services.read_logged``)."""
+    services.audit_read(user=request.user, obj=obj, purpose=purpose, citizen_id=citizen_id)
 
 
 def _search_criteria(query, keys: tuple[str, ...]) -> dict[str, str]:
@@ -97,37 +94,27 @@ class CitizenListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         return super().render_to_response(context, **response_kwargs)
 
     def get(self, request, *args, **kwargs):
-        # The search, or the export, is logged in the same transaction as the read it describes.
-        with transaction.atomic():
-            response = super().get(request, *args, **kwargs)
-            criteria = _search_criteria(request.GET, ("q", "unit", "legal_basis", "due"))
-            export = request.GET.get(self.export_trigger_param)
-            if export in exports.FORMATS:
-                services.audit_log(
-                    user=request.user,
-                    action=Action.EXPORT,
-                    purpose="citizen_list",
-                    detail={
-                        "format": export,
-                        "criteria": criteria,
-                        "citizen_ids": sorted({c.citizen_id for c in self.object_list}),
-                    },
-                )
-            elif criteria:
-                services.audit_log(
-                    user=request.user, action=Action.SEARCH, purpose="citizen_list", detail={"criteria": criteria}
-                )
-            else:
-                # Plain listing: a read of the citizens on the page shown.
-                table = response.context_data["table"]
-                rows = table.page.object_list if getattr(table, "page", None) else table.rows
-                services.audit_log(
-                    user=request.user,
-                    action=Action.READ,
-                    purpose="citizen_list",
-                    detail={"citizen_ids": sorted({row.record.citizen_id for row in rows})},
-                )
-            return response
+        response = super().get(request, *args, **kwargs)
+        criteria = _search_criteria(request.GET, ("q", "unit", "legal_basis", "due"))
+        export = request.GET.get(self.export_trigger_param)
+        if export in exports.FORMATS:
+            citizen_ids = [c.citizen_id for c in self.object_list]
+        elif criteria:
+            citizen_ids = []
+        else:
+            # Plain listing: a read of the citizens on the page shown.
+            table = response.context_data["table"]
+            rows = table.page.object_list if getattr(table, "page", None) else table.rows
+            citizen_ids = [row.record.citizen_id for row in rows]
+        services.audit_list(
+            user=request.user,
+            purpose="citizen_list",
+            citizen_ids=citizen_ids,
+            criteria=criteria,
+            export_format=export if export in exports.FORMATS else None,
+            search_found=False,
+        )
+        return response
 
 
 class CitizenDetailView(RoleRequiredMixin, View):
@@ -135,27 +122,8 @@ class CitizenDetailView(RoleRequiredMixin, View):
     with the citizen's consent — what other units recorded ('the whole citizen'), each look logged."""
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            citizen = selectors.citizen_get(user=request.user, pk=pk)
-            context = outcome_selectors.citizen_overview(user=request.user, citizen=citizen)
-            services.audit_log(
-                user=request.user, action=Action.READ, citizen_id=citizen.pk, obj=citizen, purpose="citizen_detail"
-            )
-            scope = selectors.shared_scope(unit_ids=self.access.member_unit_ids, citizen=citizen)
-            shared = outcome_selectors.shared_timeline(citizen=citizen, scope=scope)
-            if shared is not None:
-                services.audit_log(
-                    user=request.user,
-                    action=Action.READ,
-                    citizen_id=citizen.pk,
-                    obj=citizen,
-                    purpose="consent_shared_view",
-                    detail={"unit_ids": shared["unit_ids"], "scope": {k: sorted(v) for k, v in scope.items()}},
-                )
-            context["consents"] = list(selectors.consent_list(user=request.user, citizen=citizen))
-            context["history"] = outcome_selectors.correction_history(
-                citizen=citizen, course_ids=[c.pk for c in context["courses"]]
-            )
+        page = outcome_reads.citizen_overview_logged(user=request.user, pk=pk, unit_ids=self.access.member_unit_ids)
+        citizen, context, shared = page["citizen"], page["context"], page["shared"]
         context.update(charts.citizen_charts(context))
         context["shared"] = shared
         # The complete record (GDPR art. 15) is produced, for a registered request, by a leader of a unit where the
@@ -180,21 +148,19 @@ class CitizenCreateView(RoleRequiredMixin, View):
     def post(self, request):
         citizen_form, course_form = self.forms(request.POST)
         if citizen_form.is_valid() and course_form.is_valid():
-            try:
-                with transaction.atomic():
-                    # A CPR number known in another unit is the same person: the answer is the same either way.
-                    citizen = services.citizen_register(
-                        user=request.user,
-                        unit_ids=self.access.member_unit_ids,
-                        channel="page",
-                        **citizen_form.cleaned_data,
-                    )
-                    services.course_start(user=request.user, citizen=citizen, **course_form.cleaned_data)
-            except ValidationError as exc:
-                citizen_form.add_error(None, exc)
-            else:
+            # A CPR number known in another unit is the same person: the answer is the same either way.
+            ok, registered = apply_service(
+                [citizen_form, course_form],
+                services.register_citizen_with_course,
+                user=request.user,
+                unit_ids=self.access.member_unit_ids,
+                channel="page",
+                citizen=citizen_form.cleaned_data,
+                **course_form.cleaned_data,
+            )
+            if ok:
                 messages.success(request, _("Borgeren er oprettet."))
-                return redirect(citizen)
+                return redirect(registered[0])
         return render(request, self.template_name, {"form": citizen_form, "course_form": course_form}, status=400)
 
 
@@ -202,22 +168,17 @@ class CitizenUpdateView(RoleRequiredMixin, View):
     template_name = "tracker/citizen_form.html"
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            citizen = selectors.citizen_get(user=request.user, pk=pk)
-            _audit_read(request, citizen.pk, citizen, "citizen_update_form")
+        citizen = services.read_logged(selectors.citizen_get, user=request.user, pk=pk, purpose="citizen_update_form")
         return render(request, self.template_name, {"form": CitizenForm(instance=citizen), "citizen": citizen})
 
     def post(self, request, pk: int):
         citizen = selectors.citizen_get(user=request.user, pk=pk)
         form = CitizenForm(request.POST, instance=citizen)
         if form.is_valid():
-            try:
-                # Outside the update's transaction: a refused attempt is logged and the log entry must stay.
-                services.cpr_change_allowed(user=request.user, citizen=citizen, cpr=form.cleaned_data.get("cpr"))
-                services.citizen_update(user=request.user, citizen=citizen, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _citizen = apply_service(
+                form, services.citizen_change, user=request.user, citizen=citizen, **form.cleaned_data
+            )
+            if ok:
                 messages.success(request, _("Oplysningerne er gemt."))
                 return redirect(citizen)
         return render(request, self.template_name, {"form": form, "citizen": citizen}, status=400)
@@ -227,11 +188,7 @@ class CprRevealView(RoleRequiredMixin, View):
     """Show the full CPR number once, as a deliberate and logged action (POST only)."""
 
     def post(self, request, pk: int):
-        with transaction.atomic():
-            citizen = selectors.citizen_get(user=request.user, pk=pk)
-            services.audit_log(
-                user=request.user, action=Action.REVEAL, citizen_id=citizen.pk, obj=citizen, purpose="cpr_reveal"
-            )
+        citizen = services.citizen_reveal(user=request.user, pk=pk)
         return render(request, "tracker/cpr_reveal.html", {"citizen": citizen})
 
 
@@ -242,20 +199,17 @@ class CourseStartView(RoleRequiredMixin, View):
         return CourseStartForm(data, units=selectors.unit_list(user=self.request.user), citizen=citizen)
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            citizen = selectors.citizen_get(user=request.user, pk=pk)
-            _audit_read(request, citizen.pk, citizen, "course_start_form")
+        citizen = services.read_logged(selectors.citizen_get, user=request.user, pk=pk, purpose="course_start_form")
         return render(request, self.template_name, {"form": self.form(citizen), "citizen": citizen})
 
     def post(self, request, pk: int):
         citizen = selectors.citizen_get(user=request.user, pk=pk)
         form = self.form(citizen, request.POST)
         if form.is_valid():
-            try:
-                services.course_start(user=request.user, citizen=citizen, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _course = apply_service(
+                form, services.course_start, user=request.user, citizen=citizen, **form.cleaned_data
+            )
+            if ok:
                 messages.success(request, _("Forløbet er startet."))
                 return redirect(citizen)
         return render(request, self.template_name, {"form": form, "citizen": citizen}, status=400)
@@ -265,25 +219,22 @@ class CourseEndView(RoleRequiredMixin, View):
     template_name = "tracker/course_end.html"
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            course = selectors.course_get(user=request.user, pk=pk)
-            _audit_read(request, course.citizen_id, course, "course_end_form")
+        course = services.read_logged(selectors.course_get, user=request.user, pk=pk, purpose="course_end_form")
         return render(request, self.template_name, {"form": CourseEndForm(instance=course), "course": course})
 
     def post(self, request, pk: int):
         course = selectors.course_get(user=request.user, pk=pk)
         form = CourseEndForm(request.POST, instance=course)
         if form.is_valid():
-            try:
-                services.course_end(
-                    user=request.user,
-                    course=course,
-                    end=form.cleaned_data["end"],
-                    end_reason=form.cleaned_data["end_reason"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _course = apply_service(
+                form,
+                services.course_end,
+                user=request.user,
+                course=course,
+                end=form.cleaned_data["end"],
+                end_reason=form.cleaned_data["end_reason"],
+            )
+            if ok:
                 messages.success(request, _("Forløbet er afsluttet."))
                 return redirect(course.citizen)
         return render(request, self.template_name, {"form": form, "course": course}, status=400)
@@ -298,9 +249,7 @@ class CollaborationCreateView(RoleRequiredMixin, View):
         return {"course": course, "form": form, "partners": selectors.partner_list()}
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            course = selectors.course_get(user=request.user, pk=pk)
-            _audit_read(request, course.citizen_id, course, "collaboration_form")
+        course = services.read_logged(selectors.course_get, user=request.user, pk=pk, purpose="collaboration_form")
         return render(request, self.template_name, self.context(course, CollaborationForm()))
 
     def post(self, request, pk: int):
@@ -308,23 +257,22 @@ class CollaborationCreateView(RoleRequiredMixin, View):
         form = CollaborationForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.collaboration_log(
-                    user=request.user,
-                    course=course,
-                    partner=data["partner"],
-                    new_partner_name=data["partner_name"],
-                    new_partner_sector=data["new_partner_sector"],
-                    kind=data["kind"],
-                    date=data["date"],
-                    initiated_by=data["initiated_by"],
-                    citizen_participated=data["citizen_participated"],
-                    usefulness=data["usefulness"],
-                    note=data["note"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _collaboration = apply_service(
+                form,
+                services.collaboration_log,
+                user=request.user,
+                course=course,
+                partner=data["partner"],
+                new_partner_name=data["partner_name"],
+                new_partner_sector=data["new_partner_sector"],
+                kind=data["kind"],
+                date=data["date"],
+                initiated_by=data["initiated_by"],
+                citizen_participated=data["citizen_participated"],
+                usefulness=data["usefulness"],
+                note=data["note"],
+            )
+            if ok:
                 messages.success(request, _("Samarbejdet er registreret."))
                 return redirect(f"{course.citizen.get_absolute_url()}#collab-h")
         return render(request, self.template_name, self.context(course, form), status=400)
@@ -350,11 +298,8 @@ class PartnerCreateView(RoleRequiredMixin, View):
     def post(self, request):
         form = PartnerForm(request.POST)
         if form.is_valid():
-            try:
-                services.partner_create(user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _partner = apply_service(form, services.partner_create, user=request.user, **form.cleaned_data)
+            if ok:
                 messages.success(request, _("Samarbejdspartneren er oprettet."))
                 return redirect("tracker:partner_list")
         return render(request, self.template_name, {"form": form}, status=400)

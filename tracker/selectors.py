@@ -251,9 +251,9 @@ def shared_scope(*, unit_ids, citizen: Citizen, today: datetime.date | None = No
     return scope
 
 
-def citizen_courses(*, user, citizen: Citizen) -> QuerySet[Course]:
-    """The citizen's courses in the user's units, newest first."""
-    return course_list(user=user, open_only=False).filter(citizen=citizen).order_by("-start")
+def citizen_courses(*, user, citizen: Citizen, open_only: bool = False) -> QuerySet[Course]:
+    """The citizen's courses (or only the open ones) in the user's units, newest first."""
+    return course_list(user=user, open_only=open_only).filter(citizen=citizen).order_by("-start")
 
 
 def course_get(*, user, pk: int) -> Course:

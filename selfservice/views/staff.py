@@ -43,7 +43,7 @@ class _StaffView(RoleRequiredMixin, View):
             "citizen": citizen,
             "tablet_form": tablet_form,
             "link_form": link_form,
-            "has_open_course": tablet_form.fields["course"].queryset.exists(),
+            "has_open_course": bool(tablet_form.fields["course"].queryset),
             "handovers": list(selectors.handover_list(user=self.request.user, citizen=citizen)[:20]),
         }
         return render(self.request, "selfservice/handover_start.html", context, status=status)

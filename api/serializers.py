@@ -8,9 +8,6 @@ their stable ``code``, not by database id. A CPR number is only ever returned ma
 
 from __future__ import annotations
 
-import datetime
-
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -261,11 +258,6 @@ class CollaborationCreateSerializer(Serializer):
     citizen_participated = serializers.BooleanField(default=True)
     usefulness = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def validate_date(self, value: datetime.date) -> datetime.date:
-        if value > timezone.localdate():
-            raise serializers.ValidationError(_("Datoen må ikke ligge i fremtiden."))
-        return value
 
     def validate(self, attrs: dict) -> dict:
         # As the page's form: either a known partner, or the name and sector of a new one.

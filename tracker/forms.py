@@ -145,12 +145,6 @@ class CollaborationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
 
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("Datoen må ikke ligge i fremtiden."))
-        return date
-
     def clean(self):
         cleaned = super().clean()
         name = (cleaned.get("partner_name") or "").strip()

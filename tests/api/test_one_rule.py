@@ -194,3 +194,35 @@ def test_the_dashboard_page_and_api_refuse_alike(client, api, sec_world, params,
     assert api.lena.get(reverse("api:unit_figures"), params).status_code == status
     client.force_login(sec_world.lena)
     assert client.get(reverse("dashboards:unit_dashboard"), params).status_code == status
+
+
+# --- A collaboration's date ------------------------------------------------------------------------------------
+
+
+def test_a_future_collaboration_is_refused_alike_by_the_page_and_the_api(client, api, sec_world):
+    from tracker.models import Collaboration, CollaborationKind, Partner, Sector
+
+    tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
+    body = {
+        "course": sec_world.course_a.pk,
+        "new_partner_name": "Fremtidens Jobcenter",
+        "new_partner_sector": "jobcenter",
+        "kind": "meeting",
+        "date": tomorrow,
+        "initiated_by": "partner",
+    }
+    message = "Datoen må ikke ligge i fremtiden."
+    assert api_errors(api.alice.post(reverse("api:collaboration-list"), body, format="json")) == {"date": [message]}
+    client.force_login(sec_world.alice)
+    response = client.post(
+        reverse("tracker:collaboration_create", args=[sec_world.course_a.pk]),
+        {
+            "partner_name": "Fremtidens Jobcenter",
+            "new_partner_sector": Sector.objects.get(code="jobcenter").pk,
+            "kind": CollaborationKind.objects.get(code="meeting").pk,
+            "date": tomorrow,
+            "initiated_by": "partner",
+        },
+    )
+    page_refuses(response, message)
+    assert not Partner.objects.filter(name="Fremtidens Jobcenter").exists() and not Collaboration.objects.exists()

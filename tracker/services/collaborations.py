@@ -7,12 +7,23 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import AuditEntry, Collaboration, Course, Partner
 from tracker.services.audit import audit_log, model_values, stored_values
 
 Action = AuditEntry.Action
+
+
+def collaboration_date_check(course: Course, date: datetime.date) -> None:
+    """A collaboration's date, for every channel: not in the future, and within its course."""
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("Datoen må ikke ligge i fremtiden.")})
+    if date < course.start:
+        raise ValidationError({"date": _("Datoen ligger før forløbets start.")})
+    if course.end and date > course.end:
+        raise ValidationError({"date": _("Datoen ligger efter forløbets afslutning.")})
 
 
 @transaction.atomic
@@ -55,10 +66,7 @@ def collaboration_record(
     usefulness: int | None = None,
     note: str = "",
 ) -> Collaboration:
-    if date < course.start:
-        raise ValidationError({"date": _("Datoen ligger før forløbets start.")})
-    if course.end and date > course.end:
-        raise ValidationError({"date": _("Datoen ligger efter forløbets afslutning.")})
+    collaboration_date_check(course, date)
     collab = Collaboration(
         course=course,
         partner=partner,
@@ -100,10 +108,7 @@ def collaboration_update(*, user, collaboration: Collaboration, reason: str, **f
     before = stored_values(collaboration, exclude=("note",))
     old_note = Collaboration.objects.values_list("note", flat=True).get(pk=collaboration.pk)
     date = fields.get("date", collaboration.date)
-    if date < course.start:
-        raise ValidationError({"date": _("Datoen ligger før forløbets start.")})
-    if course.end and date > course.end:
-        raise ValidationError({"date": _("Datoen ligger efter forløbets afslutning.")})
+    collaboration_date_check(course, date)
     for key, value in fields.items():
         if key not in COLLABORATION_FIELDS:
             raise TypeError(key)

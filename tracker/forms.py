@@ -84,14 +84,6 @@ class CourseStartForm(forms.ModelForm):
         self.fields["legal_basis"].queryset = LegalBasis.objects.all()
         self.fields["start"].initial = timezone.localdate()
 
-    def clean(self):
-        cleaned = super().clean()
-        unit, citizen = cleaned.get("unit"), getattr(self.instance, "citizen", None)
-        # The database holds this rule too (course_one_open_per_citizen_unit); say it before it has to.
-        if unit and citizen and citizen.courses.filter(unit=unit, end__isnull=True).exists():
-            self.add_error("unit", _("Borgeren har allerede et åbent forløb i denne enhed."))
-        return cleaned
-
 
 class CourseEndForm(forms.ModelForm):
     """End a course: a date and a reason; the date's rules are ``tracker.services.course_end``'s."""

@@ -226,3 +226,18 @@ def test_a_future_collaboration_is_refused_alike_by_the_page_and_the_api(client,
     )
     page_refuses(response, message)
     assert not Partner.objects.filter(name="Fremtidens Jobcenter").exists() and not Collaboration.objects.exists()
+
+
+def test_a_second_open_course_in_a_unit_is_refused_alike_by_the_page_and_the_api(client, api, sec_world):
+    message = "Borgeren har allerede et åbent forløb i denne enhed."
+    courses = Course.objects.count()
+    body = {"citizen": sec_world.citizen_a.pk, "unit": sec_world.unit_a.pk, "legal_basis": "sel-85", "start": today()}
+    assert api_errors(api.alice.post(reverse("api:course-list"), body, format="json")) == {"unit": [message]}
+    client.force_login(sec_world.alice)
+    response = client.post(
+        reverse("tracker:course_start", args=[sec_world.citizen_a.pk]),
+        {"unit": sec_world.unit_a.pk, "legal_basis": LegalBasis.objects.get(code="sel-85").pk, "start": today()},
+    )
+    page_refuses(response, message)
+    assert "unit" in response.context["form"].errors
+    assert Course.objects.count() == courses

@@ -39,6 +39,7 @@ from tracker.services.collaborations import (
 )
 from tracker.services.consent import access_request_register, consent_record, consent_withdraw
 from tracker.services.courses import (
+    COURSE_ALREADY_OPEN,
     COURSE_END_BEFORE_START,
     COURSE_END_IN_FUTURE,
     COURSE_START_MAX_DAYS_AHEAD,
@@ -50,6 +51,7 @@ from tracker.services.courses import (
 )
 
 __all__ = [
+    "COURSE_ALREADY_OPEN",
     "COLLABORATION_FIELDS",
     "COURSE_END_BEFORE_START",
     "COURSE_END_IN_FUTURE",

@@ -17,14 +17,20 @@ Action = AuditEntry.Action
 # A course may be registered shortly before it starts, not a year ahead (a typo in the year is the usual cause).
 COURSE_START_MAX_DAYS_AHEAD = 31
 COURSE_START_TOO_LATE = gettext_lazy("Startdatoen ligger mere end en måned ude i fremtiden. Tjek årstallet.")
+COURSE_ALREADY_OPEN = gettext_lazy("Borgeren har allerede et åbent forløb i denne enhed.")
 COURSE_END_IN_FUTURE = gettext_lazy("Slutdatoen må ikke ligge i fremtiden.")
 COURSE_END_BEFORE_START = gettext_lazy("Et forløb kan ikke slutte før det begynder.")
 
 
-def course_start_check(start: datetime.date) -> None:
-    """The start date's rule, for every channel: at most a month ahead."""
+def course_start_check(start: datetime.date, citizen: Citizen | None = None, unit=None) -> None:
+    """The rules of a new course, for every channel: the start at most a month ahead, and no second open course of
+    the citizen in the unit (the database holds this rule too, ``course_one_open_per_citizen_unit``; it is said here,
+    on the unit, before it has to)."""
     if start > timezone.localdate() + datetime.timedelta(days=COURSE_START_MAX_DAYS_AHEAD):
         raise ValidationError({"start": COURSE_START_TOO_LATE})
+    open_here = Course.objects.filter(citizen=citizen, unit=unit, end__isnull=True)
+    if citizen is not None and citizen.pk and unit is not None and open_here.exists():
+        raise ValidationError({"unit": COURSE_ALREADY_OPEN})
 
 
 def course_end_check(course: Course, end: datetime.date) -> None:
@@ -38,7 +44,7 @@ def course_end_check(course: Course, end: datetime.date) -> None:
 @transaction.atomic
 def course_start(*, user, citizen: Citizen, unit, legal_basis, start: datetime.date) -> Course:
     """Start a course of support; the start date's rule (``course_start_check``) is checked here for every channel."""
-    course_start_check(start)
+    course_start_check(start, citizen, unit)
     course = Course(citizen=citizen, unit=unit, legal_basis=legal_basis, start=start)
     course.full_clean()
     course.save()

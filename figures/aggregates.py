@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -108,10 +109,11 @@ def _occasions(unit_ids, instrument: Instrument, lo, hi) -> dict[int, tuple[Occa
     return {course_id: occasions(pts) for course_id, pts in points.items()}
 
 
-def _reviews(unit_ids, hi) -> dict[int, list[tuple]]:
-    """Per goal: (course, importance, difficulty, [(date, pk, level), …]) for reviews up to ``hi``."""
+def _reviews(unit_ids, lo, hi) -> dict[int, list[tuple]]:
+    """Per goal reviewed in [lo, hi]: (course, importance, difficulty, [(date, pk, level), …]) up to ``hi``."""
     goals: dict[int, list] = {}
-    rows = GoalReview.objects.filter(goal__course__unit_id__in=sorted(unit_ids), date__lte=hi).values_list(
+    reviewed = GoalReview.objects.filter(goal__course__unit_id__in=sorted(unit_ids), date__range=(lo, hi))
+    rows = GoalReview.objects.filter(goal_id__in=reviewed.values("goal_id"), date__lte=hi).values_list(
         "goal_id", "goal__course_id", "goal__importance", "goal__difficulty", "date", "pk", "level"
     )
     for goal_id, course_id, importance, difficulty, day, pk, level in rows.iterator(chunk_size=5000):
@@ -183,7 +185,7 @@ def build(unit_ids: Iterable[int], instrument: Instrument, periods: Sequence[Per
     params = Params.of(instrument)
     recs = _courses(unit_ids, lo, hi)
     occ = _occasions(unit_ids, instrument, lo, hi)
-    goals = _reviews(unit_ids, hi)
+    goals = _reviews(unit_ids, lo, hi)
     collabs = list(
         Collaboration.objects.filter(course__unit_id__in=unit_ids, date__range=(lo, hi))
         .values_list("course_id", "course__citizen_id", "date")
@@ -192,11 +194,20 @@ def build(unit_ids: Iterable[int], instrument: Instrument, periods: Sequence[Per
     by_unit: dict[int, list[CourseRecord]] = defaultdict(list)
     for r in recs:
         by_unit[r.unit_id].append(r)
+    unit_of = {r.course_id: r.unit_id for r in recs}
+    goals_of: dict[int, dict] = defaultdict(dict)
+    for goal_id, goal in goals.items():
+        if goal[0] in unit_of:
+            goals_of[unit_of[goal[0]]][goal_id] = goal
+    collabs_of: dict[int, list] = defaultdict(list)
+    for collab in collabs:
+        if collab[0] in unit_of:
+            collabs_of[unit_of[collab[0]]].append(collab)
     out = {}
     for unit_id in unit_ids:
         for period in periods:
             out[unit_id, period.start, period.end] = _row(
-                by_unit[unit_id], occ, goals, collabs, instrument, params, period
+                by_unit[unit_id], occ, goals_of[unit_id], collabs_of[unit_id], instrument, params, period
             )
     return out
 
@@ -208,7 +219,12 @@ def store(instrument: Instrument, built: dict[tuple, dict]) -> None:
     UnitFigureInputs.objects.bulk_create(
         [
             UnitFigureInputs(
-                unit_id=unit_id, instrument=instrument, start=start, end=end, min_interval_days=interval, data=data
+                unit_id=unit_id,
+                instrument=instrument,
+                start=start,
+                end=end,
+                min_interval_days=interval,
+                data=pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL),
             )
             for (unit_id, start, end), data in built.items()
         ],
@@ -221,20 +237,28 @@ def store(instrument: Instrument, built: dict[tuple, dict]) -> None:
 def load(unit_ids: Iterable[int], instrument: Instrument, period: Period) -> dict[int, dict]:
     """{unit: data} for the period, building (and storing) the rows not yet materialised or built under
     another minimum interval — in one batch, so a write in one unit costs one unit's rebuild at most."""
-    from figures import hooks
-
-    hooks.flush()  # writes of this transaction not yet applied (a write outside the services)
-    unit_ids = set(unit_ids)
-    interval = Params.of(instrument).min_interval_days
-    rows = UnitFigureInputs.objects.filter(
-        unit_id__in=sorted(unit_ids), instrument=instrument, start=period.start, end=period.end
-    ).values_list("unit_id", "min_interval_days", "data")
-    out = {unit_id: data for unit_id, days, data in rows if days == interval}
-    missing = unit_ids - set(out)
+    out = stored(unit_ids, [instrument], period)[instrument.pk]
+    missing = set(unit_ids) - set(out)
     if missing:
         built = build(missing, instrument, [period])
         store(instrument, built)
         out.update({unit_id: data for (unit_id, _s, _e), data in built.items()})
+    return out
+
+
+def stored(unit_ids: Iterable[int], instruments: Sequence[Instrument], period: Period) -> dict[int, dict[int, dict]]:
+    """{instrument: {unit: data}} of the rows already materialised and current (one query)."""
+    from figures import hooks
+
+    hooks.flush()  # writes of this transaction not yet applied (a write outside the services)
+    interval = {i.pk: Params.of(i).min_interval_days for i in instruments}
+    rows = UnitFigureInputs.objects.filter(
+        unit_id__in=sorted(set(unit_ids)), instrument_id__in=sorted(interval), start=period.start, end=period.end
+    ).values_list("instrument_id", "unit_id", "min_interval_days", "data")
+    out: dict[int, dict[int, dict]] = {pk: {} for pk in interval}
+    for instrument_id, unit_id, days, data in rows:
+        if days == interval[instrument_id]:
+            out[instrument_id][unit_id] = pickle.loads(bytes(data))
     return out
 
 

@@ -97,7 +97,7 @@ def from_rows(
         gas = sorted(g for d in mine for g in d["g"])
         collab = [k for d in mine for k in d["k"]]
         figures = rowfigures.group_figures(group, names[group], rows, params, gas=gas, collaborations=collab)
-        quarters = rowfigures.quarterly(mine, basis, params, key=group)
+        quarters = rowfigures.quarterly(mine, basis, params, key=group, full=False)
         groups[group] = Group(figures, quarters)
         paired.extend((c[0], group, c) for c in rows if rowfigures.paired(c))
     paired.sort(key=lambda p: p[0])

@@ -3,9 +3,10 @@
 Model signals note what a write changes — (unit, instrument or every instrument, earliest date) — and the
 notes are applied, rebuilding only those rows whose period ends on or after the date, when the write's
 transaction bumps the data version (``tracker.dataversion.on_bump``: ``tracker.services.audit_log`` does, for
-every write, inside the transaction). A bump that no signal explains is a bulk write (an import's raw inserts,
-the seed's COPY, a load): it drops the rows of the units it names, or every row, and they are built again on
-first read. Reads apply pending notes first; a write outside the services is applied on commit at the latest.
+every write, inside the transaction). Reads apply pending notes first; a write outside the services is applied
+on commit at the latest. A mass delete (more than ``MAX_NOTES`` notes, e.g. the seed's reset) drops every row
+instead. Bulk writes that send no signals drop the rows they concern themselves, in their transaction
+(``drop_for_citizens``: the import); rows dropped are built again on first read.
 """
 
 from __future__ import annotations
@@ -18,22 +19,24 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from tracker import dataversion
 
-MAX_LOOKUPS = 200  # a write touching more courses than this (a mass delete) drops every row instead
+MAX_NOTES = 500  # a write noting more changes than this (a mass delete) drops every row instead
 
 _state = threading.local()
 
 
 def _pending() -> dict:
     if not hasattr(_state, "pending"):
-        _state.pending, _state.units, _state.observed, _state.drop_all = {}, {}, False, False
+        _state.pending, _state.units, _state.notes, _state.drop_all = {}, {}, 0, False
     return _state.pending
 
 
 def note(unit_id: int | None, instrument_id: int | None, since: datetime.date | None) -> None:
     """Record that the unit's rows (of one instrument, or all) from ``since`` (None: all periods) are stale."""
     pending = _pending()
-    _state.observed = True
-    if unit_id is None:
+    _state.notes += 1
+    if _state.notes > MAX_NOTES:
+        _state.drop_all = True
+    if unit_id is None or _state.drop_all:
         return
     key = (unit_id, instrument_id)
     if key in pending:
@@ -54,12 +57,9 @@ def _unit_of(course_id: int | None) -> int | None:
     from tracker.models import Course
 
     _pending()
-    if course_id is None:
+    if course_id is None or _state.drop_all:
         return None
     if course_id not in _state.units:
-        if len(_state.units) >= MAX_LOOKUPS:
-            _state.drop_all = True
-            return None
         _state.units[course_id] = Course.objects.filter(pk=course_id).values_list("unit_id", flat=True).first()
     return _state.units[course_id]
 
@@ -85,22 +85,22 @@ def flush() -> None:
                     aggregates.refresh(unit_id, instrument_id, since)
     pending.clear()
     _state.units.clear()
-    _state.drop_all = False
+    _state.notes, _state.drop_all = 0, False
 
 
 def on_bump(units: set[int] | None) -> None:
-    """Inside the write's transaction: apply what the signals noted; a bump no signal explains drops rows."""
-    from figures.models import UnitFigureInputs
+    """Inside the write's transaction (``dataversion.bump``): apply what the signals noted."""
+    flush()
 
-    _pending()
-    if _state.observed:
-        flush()
-        _state.observed = False
-        return
-    rows = UnitFigureInputs.objects.all()
-    if units is not None:
-        rows = rows.filter(unit_id__in=sorted(units))
-    rows.delete()
+
+def drop_for_citizens(citizen_ids) -> None:
+    """For a bulk write that sends no signals (an import): drop the rows of every unit where these citizens
+    have a course (a new course may change another course's first-course flag), in the caller's transaction."""
+    from figures.models import UnitFigureInputs
+    from tracker.models import Course
+
+    units = Course.objects.filter(citizen_id__in=sorted(set(citizen_ids))).values("unit_id")
+    UnitFigureInputs.objects.filter(unit_id__in=units).delete()
 
 
 # --- the signal receivers -------------------------------------------------------------------------------------
@@ -112,7 +112,8 @@ def _earliest(*days: datetime.date | None) -> datetime.date | None:
 
 
 def _old(sender, instance, *fields):
-    if instance._state.adding or instance.pk is None:
+    _pending()
+    if instance._state.adding or instance.pk is None or _state.drop_all:
         return None
     return sender._default_manager.filter(pk=instance.pk).values_list(*fields).first()
 
@@ -145,7 +146,7 @@ def _course_unit(sender, key):
     """The unit of a collaboration's or goal's course (``key`` a course id), or of a review's goal (a goal id)."""
     from outcomes.models import Goal
 
-    if sender.__name__ == "GoalReview":
+    if sender.__name__ == "GoalReview" and not _state.drop_all:
         return _unit_of(Goal.objects.filter(pk=key).values_list("course_id", flat=True).first())
     return _unit_of(key)
 
@@ -165,6 +166,8 @@ def _course_changed(unit_id: int, citizen_id: int, start: datetime.date) -> None
     from tracker.models import Course
 
     note(unit_id, None, start)
+    if _state.drop_all:
+        return
     for other in Course.objects.filter(citizen_id=citizen_id).values_list("unit_id", flat=True).distinct():
         note(other, None, start)
 
@@ -172,7 +175,8 @@ def _course_changed(unit_id: int, citizen_id: int, start: datetime.date) -> None
 def _citizen_saving(sender, instance, **kwargs):
     from tracker.models import Course
 
-    old = _old(sender, instance, "birth_year", "gender")
+    _pending()
+    old = None if _state.drop_all else _old(sender, instance, "birth_year", "gender")
     if old is not None and old != (instance.birth_year, instance.gender):
         for unit_id in Course.objects.filter(citizen_id=instance.pk).values_list("unit_id", flat=True).distinct():
             note(unit_id, None, None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from figures import aggregates, engine, records
 from figures.aggregates import C
@@ -66,47 +65,41 @@ def group_figures(
     return g
 
 
-@dataclass
-class _QuarterEntry:
-    course_id: int
-    citizen_id: int
-    measured: float | None
-    base: float | None
-    follow_up: float | None
-    due: int
-
-
 def quarterly(
-    datas: Iterable[dict], legal_basis_id: int | None, params: Params, *, key: int = 0, order=None
+    datas: Iterable[dict], legal_basis_id: int | None, params: Params, *, key: int = 0, order=None, full=True
 ) -> list[engine.QuarterFigures]:
     """``engine.quarterly`` over the rows of one or more units (same period); ``order``: course → position
-    (default: course id)."""
+    (default: course id, the order the rows are stored in). ``full=False``: only what a trend shows (measured,
+    mean score, active citizens and courses), not the quarter's follow-ups and categories."""
     datas = list(datas)
     if not datas:
         return []
     out = []
     for qi, (q_start, _q_end, _e) in enumerate(datas[0]["q"]):
-        entries = []
-        for data in datas:
-            cs = data["c"]
-            for idx, measured, fu, due in data["q"][qi][2]:
-                c = cs[idx]
-                if legal_basis_id is None or c[BASIS] == legal_basis_id:
-                    entries.append(_QuarterEntry(c[COURSE], c[CITIZEN], measured, c[B_SCORE], fu, due))
-        entries.sort(key=(lambda e: order[e.course_id]) if order is not None else (lambda e: e.course_id))
+        # (course, citizen, measured score, baseline score, paired follow-up score, due)
+        entries = [
+            (c[COURSE], c[CITIZEN], measured, c[B_SCORE], fu, due)
+            for data in datas
+            for c, (idx, measured, fu, due) in ((data["c"][e[0]], e) for e in data["q"][qi][2])
+            if legal_basis_id is None or c[BASIS] == legal_basis_id
+        ]
+        if order is not None:
+            entries.sort(key=lambda e: order[e[0]])
+        elif len(datas) > 1:
+            entries.sort()
         start = datetime.date.fromordinal(q_start)
         label = quarter_label(start.year, (start.month - 1) // 3 + 1)
-        scores = [e.measured for e in entries if e.measured is not None]
+        scores = [e[2] for e in entries if e[2] is not None]
         g = engine.GroupFigures(key=key, name=label)
-        for e in entries:
-            g.active_citizens.add(e.citizen_id)
-            g.active_courses += 1
-            g.due_courses += bool(e.due)
-            if e.follow_up is not None:
-                g.paired_ids.append(e.course_id)
-                g.changes.append(e.follow_up - e.base)
-                g.categories.append(classify(e.base, e.follow_up, params)[1])
-                g.baseline_scores.append(e.base)
+        g.active_citizens = {e[1] for e in entries}
+        g.active_courses = len(entries)
+        g.due_courses = sum(1 for e in entries if e[5])
+        for course_id, _citizen, _m, base, fu, _due in entries if full else ():
+            if fu is not None:
+                g.paired_ids.append(course_id)
+                g.changes.append(fu - base)
+                g.categories.append(classify(base, fu, params)[1])
+                g.baseline_scores.append(base)
         out.append(
             engine.QuarterFigures(
                 year=start.year,
@@ -178,8 +171,12 @@ def dashboard_inputs(
     """The unit dashboard's trajectories, quarterly trend and life-domain trajectories, in the course order of
     ``records.course_records`` (citizen name, course). ``source="records"``: the per-course path."""
     params = Params.of(instrument)
-    if source == "records":
-        recs = records.course_records(scope, period, [instrument] + ([life_instrument] if life_instrument else []))
+    instruments = [instrument] + ([life_instrument] if life_instrument else [])
+    datas = aggregates.stored(scope.unit_ids, instruments, period) if source == "rows" else {}
+    if source == "records" or any(set(datas[i.pk]) != set(scope.unit_ids) for i in instruments):
+        # Rows not materialised (they are built by the comparison, by ``rebuild_figures``, or on a later read):
+        # the per-course path, which gives the same figures.
+        recs = records.course_records(scope, period, instruments)
         trajs = engine.trajectories(recs, period, params, instrument.pk)
         quarters = engine.quarterly(recs, period, params, instrument.pk)
         life = (
@@ -192,12 +189,10 @@ def dashboard_inputs(
         .values_list("pk", "citizen__name", "unit__name")
     )
     order = {pk: i for i, (pk, _n, _u) in enumerate(names)}
-    datas = aggregates.load(scope.unit_ids, instrument, period)
-    trajs = trajectories(datas, names, period, params, instrument.pk)
-    quarters = quarterly([datas[u] for u in sorted(datas)], scope.legal_basis_id, params, order=order)
+    mine = datas[instrument.pk]
+    trajs = trajectories(mine, names, period, params, instrument.pk)
+    quarters = quarterly([mine[u] for u in sorted(mine)], scope.legal_basis_id, params, order=order)
     life = []
     if life_instrument is not None:
-        life_params = Params.of(life_instrument)
-        life_datas = aggregates.load(scope.unit_ids, life_instrument, period)
-        life = trajectories(life_datas, names, period, life_params, life_instrument.pk)
+        life = trajectories(datas[life_instrument.pk], names, period, Params.of(life_instrument), life_instrument.pk)
     return trajs, quarters, life

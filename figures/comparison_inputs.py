@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from figures import aggregates, engine, records, rowfigures
 from figures.aggregates import C
@@ -17,6 +18,10 @@ from outcomes import casemix
 from outcomes.models import Instrument
 from outcomes.summaries import Params
 
+B_DATE, B_SCORE, F_SCORE, BIRTH, GENDER, FIRST = (
+    C[n] for n in ("b_date", "b_score", "f_score", "birth_year", "gender", "first")
+)
+
 
 @dataclass
 class Group:
@@ -24,8 +29,7 @@ class Group:
     quarters: list[engine.QuarterFigures] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class CasemixRow:
+class CasemixRow(NamedTuple):
     """A paired course: its row, baseline score, change, whether improved, and the citizen at baseline."""
 
     group: int
@@ -93,7 +97,9 @@ def from_rows(
     paired = []
     for group in sorted(set(group_of.values())):
         mine = [datas[u] for u in units_of[group]]
-        rows = sorted((c for d in mine for c in rowfigures.courses(d, basis)), key=lambda c: c[0])
+        rows = [c for d in mine for c in rowfigures.courses(d, basis)]
+        if len(mine) > 1:
+            rows.sort(key=lambda c: c[0])  # each row's courses are stored in course order
         gas = sorted(g for d in mine for g in d["g"])
         collab = [k for d in mine for k in d["k"]]
         figures = rowfigures.group_figures(group, names[group], rows, params, gas=gas, collaborations=collab)
@@ -101,9 +107,10 @@ def from_rows(
         groups[group] = Group(figures, quarters)
         paired.extend((c[0], group, c) for c in rows if rowfigures.paired(c))
     paired.sort(key=lambda p: p[0])
+    ordinal = datetime.date.fromordinal
     rows_out = []
     for _course, group, c in paired:
-        base, score = c[C["b_score"]], c[C["f_score"]]
+        base, score = c[B_SCORE], c[F_SCORE]
         category = rowfigures.classify(base, score, params)[1]
         rows_out.append(
             CasemixRow(
@@ -111,9 +118,9 @@ def from_rows(
                 base,
                 score - base,
                 category in engine.IMPROVING,
-                _age(datetime.date.fromordinal(c[C["b_date"]]), c[C["birth_year"]]),
-                c[C["gender"]],
-                "first" if c[C["first"]] else "again",
+                _age(ordinal(c[B_DATE]), c[BIRTH]),
+                c[GENDER],
+                "first" if c[FIRST] else "again",
             )
         )
     return groups, rows_out

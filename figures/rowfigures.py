@@ -41,17 +41,21 @@ def group_figures(
 ) -> engine.GroupFigures:
     """``engine.group_figures`` over course columns (in course order)."""
     g = engine.GroupFigures(key=key, name=name)
-    ids = set()
+    rows = rows if isinstance(rows, list) else list(rows)
+    ids = {c[COURSE] for c in rows}
+    g.active_citizens = {c[CITIZEN] for c in rows}
+    g.active_courses = len(rows)
+    g.due_courses = sum(1 for c in rows if c[DUE])
+    categories: dict[tuple, str] = {}  # scores take few values: classify each pair once
     for c in rows:
-        ids.add(c[COURSE])
-        g.active_citizens.add(c[CITIZEN])
-        g.active_courses += 1
-        g.due_courses += bool(c[DUE])
-        if paired(c):
+        if c[F_ID] is not None and c[B_SCORE] is not None and c[F_SCORE] is not None:
             base, score = c[B_SCORE], c[F_SCORE]
+            category = categories.get((base, score))
+            if category is None:
+                category = categories[base, score] = classify(base, score, params)[1]
             g.paired_ids.append(c[COURSE])
             g.changes.append(score - base)
-            g.categories.append(classify(base, score, params)[1])
+            g.categories.append(category)
             g.baseline_scores.append(base)
     for course_id, score in gas:
         if course_id in ids:
@@ -171,28 +175,30 @@ def dashboard_inputs(
     """The unit dashboard's trajectories, quarterly trend and life-domain trajectories, in the course order of
     ``records.course_records`` (citizen name, course). ``source="records"``: the per-course path."""
     params = Params.of(instrument)
-    instruments = [instrument] + ([life_instrument] if life_instrument else [])
-    datas = aggregates.stored(scope.unit_ids, instruments, period) if source == "rows" else {}
-    if source == "records" or any(set(datas[i.pk]) != set(scope.unit_ids) for i in instruments):
+    datas = aggregates.stored(scope.unit_ids, [instrument], period)[instrument.pk] if source == "rows" else {}
+    if source == "records" or set(datas) != set(scope.unit_ids):
         # Rows not materialised (they are built by the comparison, by ``rebuild_figures``, or on a later read):
         # the per-course path, which gives the same figures.
-        recs = records.course_records(scope, period, instruments)
+        recs = records.course_records(scope, period, [instrument] + ([life_instrument] if life_instrument else []))
         trajs = engine.trajectories(recs, period, params, instrument.pk)
         quarters = engine.quarterly(recs, period, params, instrument.pk)
-        life = (
-            engine.trajectories(recs, period, Params.of(life_instrument), life_instrument.pk) if life_instrument else []
-        )
-        return trajs, quarters, life
+        return trajs, quarters, _life(recs, period, life_instrument)
     names = list(
         records.Course.objects.filter(scope.q(), records.active_q(period))
         .order_by("citizen__name", "pk")
         .values_list("pk", "citizen__name", "unit__name")
     )
     order = {pk: i for i, (pk, _n, _u) in enumerate(names)}
-    mine = datas[instrument.pk]
-    trajs = trajectories(mine, names, period, params, instrument.pk)
-    quarters = quarterly([mine[u] for u in sorted(mine)], scope.legal_basis_id, params, order=order)
-    life = []
-    if life_instrument is not None:
-        life = trajectories(datas[life_instrument.pk], names, period, Params.of(life_instrument), life_instrument.pk)
+    trajs = trajectories(datas, names, period, params, instrument.pk)
+    quarters = quarterly([datas[u] for u in sorted(datas)], scope.legal_basis_id, params, order=order)
+    # The life-domain profile is read per course (two small queries): its item answers are read per course anyway.
+    life = _life(
+        records.course_records(scope, period, [life_instrument]) if life_instrument else [], period, life_instrument
+    )
     return trajs, quarters, life
+
+
+def _life(recs, period: Period, life_instrument: Instrument | None) -> list[engine.Trajectory]:
+    if life_instrument is None:
+        return []
+    return engine.trajectories(recs, period, Params.of(life_instrument), life_instrument.pk)

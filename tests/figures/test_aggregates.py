@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -136,14 +136,18 @@ def apply(op, world, pick, days, value) -> None:  # noqa: C901 (one branch per k
 
 
 @pytest.mark.django_db
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=OPS)
 def test_rows_stay_equal_to_a_fresh_build_and_give_the_per_course_figures(world, ops):
     with transaction.atomic():
         for period in periods():
             aggregates.load({world.unit_a.pk, world.unit_b.pk}, who5(), period)
         for op in ops:
-            apply(*op[:1], world, *op[1:])
+            try:
+                with transaction.atomic():  # a write the constraints refuse is simply not made
+                    apply(*op[:1], world, *op[1:])
+            except IntegrityError:
+                pass
         assert_rows_current()
         assert_same_figures(world)
         transaction.set_rollback(True)

@@ -176,8 +176,13 @@ def _row(recs, occ, goals, collabs, instrument: Instrument, params: Params, peri
     return {"c": courses, "q": quarters, "g": gas, "k": collab}
 
 
-def build(unit_ids: Iterable[int], instrument: Instrument, periods: Sequence[Period]) -> dict[tuple, dict]:
-    """{(unit, start, end): data} for every unit and period, from four queries whatever their number."""
+def build(
+    unit_ids: Iterable[int], instrument: Instrument, periods: Sequence[Period], *, keep: dict | None = None
+) -> dict[tuple, dict]:
+    """{(unit, start, end): data} for every unit and period, from four queries whatever their number.
+
+    ``keep``: the stored data of these rows, after a write of measurements only — their GAS and collaborations
+    are kept (a measurement changes neither, nor the courses active), and two queries are saved."""
     unit_ids = sorted(set(unit_ids))
     if not unit_ids or not periods:
         return {}
@@ -185,11 +190,15 @@ def build(unit_ids: Iterable[int], instrument: Instrument, periods: Sequence[Per
     params = Params.of(instrument)
     recs = _courses(unit_ids, lo, hi)
     occ = _occasions(unit_ids, instrument, lo, hi)
-    goals = _reviews(unit_ids, lo, hi)
-    collabs = list(
-        Collaboration.objects.filter(course__unit_id__in=unit_ids, date__range=(lo, hi))
-        .values_list("course_id", "course__citizen_id", "date")
-        .order_by("pk")
+    goals = _reviews(unit_ids, lo, hi) if keep is None else {}
+    collabs = (
+        list(
+            Collaboration.objects.filter(course__unit_id__in=unit_ids, date__range=(lo, hi))
+            .values_list("course_id", "course__citizen_id", "date")
+            .order_by("pk")
+        )
+        if keep is None
+        else []
     )
     by_unit: dict[int, list[CourseRecord]] = defaultdict(list)
     for r in recs:
@@ -206,9 +215,10 @@ def build(unit_ids: Iterable[int], instrument: Instrument, periods: Sequence[Per
     out = {}
     for unit_id in unit_ids:
         for period in periods:
-            out[unit_id, period.start, period.end] = _row(
-                by_unit[unit_id], occ, goals_of[unit_id], collabs_of[unit_id], instrument, params, period
-            )
+            key = (unit_id, period.start, period.end)
+            out[key] = _row(by_unit[unit_id], occ, goals_of[unit_id], collabs_of[unit_id], instrument, params, period)
+            if keep is not None:
+                out[key]["g"], out[key]["k"] = keep[key]["g"], keep[key]["k"]
     return out
 
 
@@ -263,14 +273,20 @@ def stored(unit_ids: Iterable[int], instruments: Sequence[Instrument], period: P
 
 
 def refresh(unit_id: int, instrument_id: int | None, since: datetime.date | None) -> None:
-    """Rebuild the unit's stored rows (of one instrument, or all) whose period ends on or after ``since``."""
+    """Rebuild the unit's stored rows (of one instrument — after a write of its measurements — or all) whose
+    period ends on or after ``since``."""
     rows = UnitFigureInputs.objects.filter(unit_id=unit_id)
     if instrument_id is not None:
         rows = rows.filter(instrument_id=instrument_id)
     if since is not None:
         rows = rows.filter(end__gte=since)
     periods: dict[int, list[Period]] = defaultdict(list)
-    for inst_id, start, end in rows.values_list("instrument_id", "start", "end"):
+    keep: dict[tuple, dict] = {}
+    fields = ("instrument_id", "start", "end") + (("data",) if instrument_id is not None else ())
+    for inst_id, start, end, *data in rows.values_list(*fields):
         periods[inst_id].append(Period(start, end, "", ""))
+        if data:
+            keep[unit_id, start, end] = pickle.loads(bytes(data[0]))
     for instrument in Instrument.objects.filter(pk__in=sorted(periods)):
-        store(instrument, build([unit_id], instrument, periods[instrument.pk]))
+        built = build([unit_id], instrument, periods[instrument.pk], keep=keep if instrument_id is not None else None)
+        store(instrument, built)

@@ -125,7 +125,9 @@ def _measurement_saving(sender, instance, **kwargs):
 
 
 def _measurement_written(sender, instance, **kwargs):
-    note(_unit_of(instance.course_id), instance.instrument_id, instance.date)
+    course = sender.course.field.get_cached_value(instance, None)  # the service passes the course: no query
+    unit_id = course.unit_id if course is not None and course.pk == instance.course_id else _unit_of(instance.course_id)
+    note(unit_id, instance.instrument_id, instance.date)
 
 
 def _dated_saving(sender, instance, **kwargs):

@@ -85,7 +85,7 @@ def flush() -> None:
                     aggregates.refresh(unit_id, instrument_id, since)
     pending.clear()
     _state.units.clear()
-    _state.notes, _state.drop_all = 0, False
+    _state.notes, _state.drop_all, _state.on_commit = 0, False, False
 
 
 def on_bump(units: set[int] | None) -> None:

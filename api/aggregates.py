@@ -1,7 +1,7 @@
 """Aggregated figures and reference data over the API.
 
 - ``unit-figures``: the unit leader's dashboard figures, through the very filter set and selector the page uses
-  (``dashboards.filters.UnitDashboardFilterSet``, ``dashboards.selectors.unit_dashboard``); leaders of the unit
+  (``dashboards.selectors.request.unit_dashboard_filter``, ``dashboards.selectors.unit_dashboard``); leaders of the unit
   and administrators, as the page. No list of citizens, so nothing to log.
 - ``comparison``: the director's comparison (``figures.comparison.unit_comparison`` and ``count_table``): the
   engine's rows after its disclosure control, exactly as the page shows them; directors only, as the page.
@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -25,8 +23,8 @@ from api import figures
 from api import serializers as s
 from api.base import ApiMixin, IsCaseworker, IsDirector, IsLeader
 from dashboards import selectors as dashboard_selectors
-from dashboards.filters import UnitDashboardFilterSet
 from dashboards.forms import ComparisonForm, comparison_for
+from dashboards.selectors.request import unit_dashboard_filter
 from figures.comparison import count_table
 from outcomes import selectors as outcome_selectors
 from tracker import selectors as tracker_selectors
@@ -61,22 +59,11 @@ class UnitFiguresView(ApiMixin, APIView):
     )
     def get(self, request):
         user = request.user
-        units = dashboard_selectors.leader_units(user=user)
-        raw = request.query_params.get("unit", "")
-        # As the page: a unit the user does not lead is 403.
-        if raw.isascii() and raw.isdigit() and int(raw) not in {u.pk for u in units}:
-            raise PermissionDenied
-        if not units:
+        # The page's function: a unit the user does not lead is 403, the filter parsed alike.
+        dashboard_filter = unit_dashboard_filter(user=user, data=request.query_params)
+        filterset = dashboard_filter.filterset
+        if not dashboard_filter.units:
             raise drf_serializers.ValidationError({"unit": [_("Du er ikke leder af nogen enhed.")]})
-        instruments, legal_bases = dashboard_selectors.dashboard_choices()
-        filterset = UnitDashboardFilterSet(
-            request.query_params,
-            queryset=dashboard_selectors.dashboard_courses(user=user),
-            units=units,
-            instruments=instruments,
-            legal_bases=legal_bases,
-            today=timezone.localdate(),
-        )
         if not filterset.form.is_valid():
             raise _form_errors(filterset.form)
         dashboard = dashboard_selectors.unit_dashboard(user=user, params=filterset.params())

@@ -5,14 +5,13 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from api.base import parse_date
 from outcomes.models import Goal, Measurement
 from tracker.models import Citizen, Collaboration, Course
-from tracker.selectors import access_for
+from tracker.selectors import access_for, citizen_search
 
 # The largest id a client may ask for: PostgreSQL's bigint; beyond it nothing can exist.
 MAX_ID = 2**63 - 1
@@ -88,15 +87,7 @@ class CitizenFilter(django_filters.FilterSet):
         fields = ["q", "unit"]
 
     def search(self, queryset, name, value):
-        # As the 'Mine borgere' search: the name, or the start of the CPR number (at least the birth date).
-        value = value.strip()
-        if not value:
-            return queryset
-        digits = value.replace("-", "")
-        condition = Q(name__icontains=value)
-        if digits.isdigit() and len(digits) >= 6:
-            condition |= Q(cpr__startswith=digits)
-        return queryset.filter(condition)
+        return citizen_search(queryset, value)  # the 'Mine borgere' search
 
     def filter_unit(self, queryset, name, value):
         # Only the user's own units: that a citizen also has a course elsewhere is not theirs to learn.

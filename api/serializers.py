@@ -8,16 +8,11 @@ their stable ``code``, not by database id. A CPR number is only ever returned ma
 
 from __future__ import annotations
 
-import datetime
-import re
-
-from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.base import parse_date
+from api.fields import CodeField, DateField, ModelSerializer, ScopedPrimaryKeyField, Serializer, _code_field
 from outcomes.models import Goal, GoalReview, Informer, Instrument, InstrumentItem, LifeDomain, Measurement
 from outcomes.selectors import goal_latest_level
 from tracker.models import (
@@ -31,82 +26,6 @@ from tracker.models import (
     Partner,
     Sector,
 )
-
-
-@extend_schema_field({"type": "string", "format": "date"})
-class DateField(serializers.DateField):
-    """A date in a request body, in the same formats as the date filters (``api.base.DATE_INPUT_FORMATS``), with a
-    message that shows the value."""
-
-    def to_internal_value(self, value):
-        try:
-            return parse_date(value)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc), code="invalid") from None
-
-
-# Messages DRF ships without a Danish translation: ours, in the request's language.
-MISSING_TRANSLATIONS = {
-    serializers.DictField: {"empty": _("Angiv mindst ét svar.")},
-    serializers.BooleanField: {"invalid": _("Skriv true eller false.")},
-    serializers.CharField: {"invalid": _("Skriv en tekst.")},
-    serializers.ListField: {
-        "min_length": _("Angiv mindst {min_length}."),
-        "max_length": _("Angiv højst {max_length}."),
-    },
-}
-
-
-class LocalisedMixin:
-    """Fills in the messages DRF has no Danish for (``MISSING_TRANSLATIONS``) on every field, and maps model date
-    fields to our ``DateField``."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            for node in (field, getattr(field, "child", None)):
-                for kind, messages in MISSING_TRANSLATIONS.items():
-                    if isinstance(node, kind):
-                        node.error_messages.update(messages)
-
-
-class Serializer(LocalisedMixin, serializers.Serializer):
-    pass
-
-
-class ModelSerializer(LocalisedMixin, serializers.ModelSerializer):
-    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.DateField: DateField}
-
-
-class CodeField(serializers.SlugRelatedField):
-    """Reference data by code. Only a well-formed code is looked up (PostgreSQL refuses a NUL byte in a query)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not re.fullmatch(r"[-a-zA-Z0-9_]{1,60}", data):
-            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:60])
-        return super().to_internal_value(data)
-
-
-def _code_field(model, **kwargs) -> CodeField:
-    return CodeField(queryset=model.objects.all(), **kwargs)
-
-
-@extend_schema_field({"type": "integer", "minimum": 1})
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """An id among the records the requesting user may see; any other id is simply 'not found' (no 403 that
-    would confirm it exists). The view passes the scoped queryset in the serializer's context."""
-
-    def __init__(self, context_key: str, **kwargs):
-        self.context_key = context_key
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.context[self.context_key]
-
 
 # --- Citizens ----------------------------------------------------------------------------------------------------
 
@@ -133,16 +52,12 @@ class CitizenWriteSerializer(Serializer):
 
 
 class CitizenCreateSerializer(CitizenWriteSerializer):
-    """Register a citizen and start the first course in one of the user's units, both or neither (as the page)."""
+    """Register a citizen and start the first course in one of the user's units, both or neither (as the page). The
+    start date's rule is the service's (``tracker.services.course_start``), as for the page."""
 
     unit = ScopedPrimaryKeyField("units", help_text=_("En af dine enheder (id)."))
     legal_basis = _code_field(LegalBasis, help_text=_("Lovgrundlagets kode, fx sel-85."))
     start = DateField()
-
-    def validate_start(self, value: datetime.date) -> datetime.date:
-        if value > timezone.localdate() + datetime.timedelta(days=366):
-            raise serializers.ValidationError(_("Startdatoen ligger mere end et år ude i fremtiden."))
-        return value
 
 
 # --- Courses ------------------------------------------------------------------------------------------------------
@@ -168,11 +83,10 @@ class CourseCreateSerializer(Serializer):
     legal_basis = _code_field(LegalBasis)
     start = DateField()
 
-    def validate_start(self, value: datetime.date) -> datetime.date:
-        return CitizenCreateSerializer.validate_start(self, value)
-
 
 class CourseEndSerializer(Serializer):
+    """The end date's rules are the service's (``tracker.services.course_end``), as for the page."""
+
     end = DateField()
     end_reason = _code_field(EndReason, help_text=_("Afslutningsårsagens kode, fx moved."))
 
@@ -344,11 +258,6 @@ class CollaborationCreateSerializer(Serializer):
     citizen_participated = serializers.BooleanField(default=True)
     usefulness = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def validate_date(self, value: datetime.date) -> datetime.date:
-        if value > timezone.localdate():
-            raise serializers.ValidationError(_("Datoen må ikke ligge i fremtiden."))
-        return value
 
     def validate(self, attrs: dict) -> dict:
         # As the page's form: either a known partner, or the name and sector of a new one.

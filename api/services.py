@@ -4,6 +4,7 @@ lock that serialises identical measurements."""
 from __future__ import annotations
 
 import datetime
+import json
 import secrets
 
 from django.conf import settings
@@ -67,3 +68,56 @@ def course_lock(*, course) -> None:
     """Lock the course's row until the transaction ends, so two identical measurements posted at the same moment
     are checked one after the other (the second sees the first). SQLite's IMMEDIATE transactions serialise anyway."""
     Course.objects.select_for_update().filter(pk=course.pk).values_list("pk", flat=True).first()
+
+
+class LostRace(Exception):
+    """A concurrent request with the same Idempotency-Key was stored first: ours is undone; replay that one."""
+
+
+@transaction.atomic
+def idempotency_produce(*, user, key: str, fingerprint: str, produce, citizen_id_of):
+    """Answer a request sent with ``key`` (``produce()``) and remember the answer, in one transaction: the record
+    and the stored answer both or neither. Raises ``LostRace`` (all undone) when another request won the key."""
+    response = produce()
+    kept = idempotency_store(
+        user=user,
+        key=key,
+        fingerprint=fingerprint,
+        status_code=response.status_code,
+        body=json.loads(json.dumps(response.data, default=str)),
+        citizen_id=citizen_id_of(response.data),
+    )
+    if kept is None:
+        raise LostRace
+    return response
+
+
+class DuplicateMeasurement(Exception):
+    def __init__(self, existing):
+        super().__init__(existing.pk)
+        self.existing = existing
+
+
+@transaction.atomic
+def measurement_record_once(*, user, course, instrument, date, answers, informer, note: str = ""):
+    """Record a measurement from the API, unless the same completion is already there (a client's retry without
+    Idempotency-Key): course, instrument, date and every answer equal, as the import skips it. Checked under the
+    course's lock; raises ``DuplicateMeasurement`` with the one already recorded."""
+    from api import selectors
+    from outcomes import services as outcome_services
+
+    course_lock(course=course)
+    existing = selectors.measurement_identical(
+        user=user, course=course, instrument=instrument, date=date, answers=dict(answers)
+    )
+    if existing is not None:
+        raise DuplicateMeasurement(existing)
+    return outcome_services.measurement_record(
+        course=course,
+        instrument=instrument,
+        answers=answers,
+        date=date,
+        informer=informer,
+        recorded_by=user,
+        note=note,
+    )

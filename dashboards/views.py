@@ -7,7 +7,6 @@ to the login page).
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +17,8 @@ from django_tables2 import RequestConfig
 
 from common import exports
 from dashboards import charts, pagecache, report, selectors, services
-from dashboards.filters import ALL_UNITS, UnitDashboardFilterSet
+from dashboards.filters import ALL_UNITS
+from dashboards.selectors.request import unit_dashboard_filter
 from dashboards.tables import CITIZEN_LEVEL, dashboard_tables
 from figures import disclosure
 from tracker.access import LeaderAccessMixin
@@ -33,26 +33,15 @@ class UnitDashboardBase(LeaderAccessMixin, View):
 
     def load(self, request) -> dict:
         """The filter and, when it is valid, the dashboard. 403 for a unit the user does not lead."""
-        units = selectors.leader_units(user=request.user)
-        raw = request.GET.get("unit", "")
-        if raw.isdigit() and int(raw) not in {u.pk for u in units}:
-            raise PermissionDenied
-        instruments, legal_bases = selectors.dashboard_choices()
-        filterset = UnitDashboardFilterSet(
-            request.GET,
-            queryset=selectors.dashboard_courses(user=request.user),
-            units=units,
-            instruments=instruments,
-            legal_bases=legal_bases,
-            today=timezone.localdate(),
-        )
+        dashboard_filter = unit_dashboard_filter(user=request.user, data=request.GET)
+        filterset = dashboard_filter.filterset
         context = {
             "filter": filterset,
-            "units": units,
+            "units": dashboard_filter.units,
             "dashboard": None,
             "all_units": ALL_UNITS,
         }
-        if units and filterset.form.is_valid():
+        if dashboard_filter.is_valid:
             params = filterset.params()
             context["params"] = params
             # Loaded only when used: the page's body usually comes from the page cache.

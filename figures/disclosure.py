@@ -51,11 +51,6 @@ def _secret() -> bytes:
     return key.encode()
 
 
-def record_key(kind: str, pk: int) -> float:
-    """A fixed pseudo-random key in [¼, ¾) for a record (a course or a citizen), from a keyed hash."""
-    return _record_key(_secret(), kind, pk)
-
-
 @functools.lru_cache(maxsize=500_000)
 def _record_key(secret: bytes, kind: str, pk: int) -> float:
     # A memo of a pure function of its arguments (the secret included), not state: every process agrees.

@@ -124,14 +124,6 @@ class GroupFigures:
         return len(self.paired_ids)
 
     @property
-    def improved_ids(self) -> list[int]:
-        return [c for c, cat in zip(self.paired_ids, self.categories, strict=True) if cat in IMPROVING]
-
-    @property
-    def deteriorated_ids(self) -> list[int]:
-        return [c for c, cat in zip(self.paired_ids, self.categories, strict=True) if cat in WORSENING]
-
-    @property
     def improved(self) -> int:
         return sum(1 for c in self.categories if c in IMPROVING)
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 
 from figures.periods import Period
 from outcomes.followup import Occasion, occasions
@@ -100,15 +100,21 @@ def course_records(scope: Scope, period: Period, instruments: Sequence[Instrumen
     if not records:
         return []
     # An instrument with a score counts only scored measurements; the life-domain profile has none.
+    # The instrument is compared through ``+ 0`` so that SQLite walks the (course, instrument, date) index from
+    # the scope's courses rather than the (instrument, date) index over every unit (measured: 130 ms → 6 ms).
     which = Q()
     for instrument in instruments:
-        which |= Q(instrument_id=instrument.pk, **({"score__isnull": False} if instrument.has_score else {}))
+        which |= Q(which=instrument.pk, **({"score__isnull": False} if instrument.has_score else {}))
     points: dict[tuple[int, int], list] = defaultdict(list)
-    rows = Measurement.objects.filter(
-        which,
-        course_id__in=Course.objects.filter(scope.q(), active_q(period)).values("pk"),
-        date__lte=period.end,
-    ).values_list("course_id", "instrument_id", "pk", "date", "score")
+    rows = (
+        Measurement.objects.annotate(which=F("instrument_id") + Value(0))
+        .filter(
+            which,
+            course_id__in=Course.objects.filter(scope.q(), active_q(period)).values("pk"),
+            date__lte=period.end,
+        )
+        .values_list("course_id", "instrument_id", "pk", "date", "score")
+    )
     for course_id, instrument_id, pk, day, score in rows.iterator(chunk_size=5000):
         points[course_id, instrument_id].append((pk, day, score))
     for (course_id, instrument_id), pts in points.items():

@@ -21,6 +21,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from figures import hooks as figure_hooks
 from imports import bulk, parsing, validation
 from imports.models import ImportJob
 from tracker.models import AuditEntry
@@ -205,6 +206,7 @@ def job_apply(*, job: ImportJob) -> ImportJob:
         try:
             with transaction.atomic():
                 citizen_ids = bulk.write(job=job, plan=plan)
+                figure_hooks.drop_for_citizens(citizen_ids)  # raw inserts send no signals
                 counts = plan.counts
                 created = counts["citizens_new"] + counts["courses_new"] + counts["measurements_new"]
                 audit_log(

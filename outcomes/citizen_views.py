@@ -7,7 +7,6 @@ outcomes/citizen_urls.py).
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,16 +15,11 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from common import exports
-from outcomes import caseload, charts
-from outcomes import selectors as outcome_selectors
+from outcomes import caseload, charts, reads
 from tracker import selectors, services
 from tracker.access import RoleRequiredMixin
 from tracker.filters import CitizenCourseFilterSet
-from tracker.models import AuditEntry
 from tracker.tables import CitizenCourseTable
-from tracker.views import _search_criteria
-
-Action = AuditEntry.Action
 
 
 class CitizenListView(RoleRequiredMixin, SingleTableMixin, FilterView):
@@ -57,37 +51,27 @@ class CitizenListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         return super().render_to_response(context, **response_kwargs)
 
     def get(self, request, *args, **kwargs):
-        # The search, or the export, is logged in the same transaction as the read it describes.
-        with transaction.atomic():
-            response = super().get(request, *args, **kwargs)
-            criteria = _search_criteria(request.GET, ("q", "unit", "legal_basis", "due"))
-            export = request.GET.get(self.export_trigger_param)
-            if export in exports.FORMATS:
-                services.audit_log(
-                    user=request.user,
-                    action=Action.EXPORT,
-                    purpose="citizen_list",
-                    detail={
-                        "format": export,
-                        "criteria": criteria,
-                        "citizen_ids": sorted({c.citizen_id for c in self.object_list}),
-                    },
-                )
-            elif criteria:
-                services.audit_log(
-                    user=request.user, action=Action.SEARCH, purpose="citizen_list", detail={"criteria": criteria}
-                )
-            else:
-                # Plain listing: a read of the citizens on the page shown.
-                table = response.context_data["table"]
-                rows = table.page.object_list if getattr(table, "page", None) else table.rows
-                services.audit_log(
-                    user=request.user,
-                    action=Action.READ,
-                    purpose="citizen_list",
-                    detail={"citizen_ids": sorted({row.record.citizen_id for row in rows})},
-                )
-            return response
+        response = super().get(request, *args, **kwargs)
+        criteria = services.search_criteria(request.GET, ("q", "unit", "legal_basis", "due"))
+        export = request.GET.get(self.export_trigger_param)
+        if export in exports.FORMATS:
+            citizen_ids = [c.citizen_id for c in self.object_list]
+        elif criteria:
+            citizen_ids = []
+        else:
+            # Plain listing: a read of the citizens on the page shown.
+            table = response.context_data["table"]
+            rows = table.page.object_list if getattr(table, "page", None) else table.rows
+            citizen_ids = [row.record.citizen_id for row in rows]
+        services.audit_list(
+            user=request.user,
+            purpose="citizen_list",
+            citizen_ids=citizen_ids,
+            criteria=criteria,
+            export_format=export if export in exports.FORMATS else None,
+            search_found=False,
+        )
+        return response
 
 
 class CitizenDetailView(RoleRequiredMixin, View):
@@ -95,27 +79,8 @@ class CitizenDetailView(RoleRequiredMixin, View):
     with the citizen's consent — what other units recorded ('the whole citizen'), each look logged."""
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            citizen = selectors.citizen_get(user=request.user, pk=pk)
-            context = outcome_selectors.citizen_overview(user=request.user, citizen=citizen)
-            services.audit_log(
-                user=request.user, action=Action.READ, citizen_id=citizen.pk, obj=citizen, purpose="citizen_detail"
-            )
-            scope = selectors.shared_scope(unit_ids=self.access.member_unit_ids, citizen=citizen)
-            shared = outcome_selectors.shared_timeline(citizen=citizen, scope=scope)
-            if shared is not None:
-                services.audit_log(
-                    user=request.user,
-                    action=Action.READ,
-                    citizen_id=citizen.pk,
-                    obj=citizen,
-                    purpose="consent_shared_view",
-                    detail={"unit_ids": shared["unit_ids"], "scope": {k: sorted(v) for k, v in scope.items()}},
-                )
-            context["consents"] = list(selectors.consent_list(user=request.user, citizen=citizen))
-            context["history"] = outcome_selectors.correction_history(
-                citizen=citizen, course_ids=[c.pk for c in context["courses"]]
-            )
+        page = reads.citizen_overview_logged(user=request.user, pk=pk, unit_ids=self.access.member_unit_ids)
+        citizen, context, shared = page["citizen"], page["context"], page["shared"]
         context.update(charts.citizen_charts(context))
         context["shared"] = shared
         # The complete record (GDPR art. 15) is produced, for a registered request, by a leader of a unit where the

@@ -179,9 +179,3 @@ def parts(dates: Sequence[datetime.date], values: Sequence[float | None], split:
             ds, vs = [d for d, _v in side], [v for _d, v in side]
             out.append(Part(ds, vs, runs_analysis(vs)))
     return out
-
-
-def runs_against(values: Sequence[float | None], centre: float | None) -> Runs:
-    """Runs analysis of a later part against an earlier part's centre (qicharts2's ``freeze``): did the process
-    move away from where it was?"""
-    return runs_analysis(values, centre=centre)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from outcomes import charts, selectors, services
+from common.forms import apply_service
+from outcomes import charts, reads, selectors, services
 from outcomes.forms import (
     ITEM_PREFIX,
     GoalEditForm,
@@ -25,13 +24,7 @@ from outcomes.forms import (
 from tracker import selectors as tracker_selectors
 from tracker.access import RoleRequiredMixin
 from tracker.correction_views import CorrectionDeleteView
-from tracker.models import AuditEntry
-from tracker.services import audit_log
-
-
-def _audit_read(request, citizen_id: int, obj, purpose: str) -> None:
-    """A page that shows a citizen's data is a read: one audit entry, in the transaction of the read."""
-    audit_log(user=request.user, action=AuditEntry.Action.READ, citizen_id=citizen_id, obj=obj, purpose=purpose)
+from tracker.services import audit_read, read_logged
 
 
 class MeasurementCreateView(RoleRequiredMixin, View):
@@ -54,9 +47,8 @@ class MeasurementCreateView(RoleRequiredMixin, View):
         )
 
     def get(self, request, course_pk: int, code: str):
-        with transaction.atomic():
-            course, instrument = self.setup_objects(course_pk, code)
-            _audit_read(request, course.citizen_id, course, "measurement_form")
+        course, instrument = self.setup_objects(course_pk, code)  # a 404 first, with nothing logged
+        audit_read(user=request.user, obj=course, purpose="measurement_form")
         form = self.form(course, instrument)
         return render(request, self.template_name, {"form": form, "course": course, "instrument": instrument})
 
@@ -64,21 +56,19 @@ class MeasurementCreateView(RoleRequiredMixin, View):
         course, instrument = self.setup_objects(course_pk, code)
         form = self.form(course, instrument, request.POST)
         if form.is_valid():
-            try:
-                measurement = services.measurement_record(
-                    course=course,
-                    instrument=instrument,
-                    answers=form.cleaned_data["answers"],
-                    date=form.cleaned_data["date"],
-                    informer=form.cleaned_data["informer"],
-                    recorded_by=request.user,
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    target = field if field in form.fields else ITEM_PREFIX + field
-                    form.add_error(target if target in form.fields else None, errors)
-            else:
+            ok, measurement = apply_service(
+                form,
+                services.measurement_record,
+                item_prefix=ITEM_PREFIX,
+                course=course,
+                instrument=instrument,
+                answers=form.cleaned_data["answers"],
+                date=form.cleaned_data["date"],
+                informer=form.cleaned_data["informer"],
+                recorded_by=request.user,
+                note=form.cleaned_data["note"],
+            )
+            if ok:
                 return redirect(measurement)
         return render(
             request, self.template_name, {"form": form, "course": course, "instrument": instrument}, status=400
@@ -89,17 +79,7 @@ class MeasurementDetailView(RoleRequiredMixin, View):
     """The result page: score, change since baseline and last time, and the reliable-change category."""
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            measurement = selectors.measurement_get(user=request.user, pk=pk)
-            context = selectors.measurement_context(measurement=measurement)
-            audit_log(
-                user=request.user,
-                action=AuditEntry.Action.READ,
-                citizen_id=measurement.course.citizen_id,
-                obj=measurement,
-                purpose="measurement_detail",
-            )
-        answers = list(measurement.answers.select_related("item").order_by("item__order"))
+        measurement, context, answers = reads.measurement_logged(user=request.user, pk=pk)
         instrument = measurement.instrument
         if instrument.has_score:
             context["timeline_spec"] = charts.timeline(
@@ -121,20 +101,15 @@ class GoalCreateView(RoleRequiredMixin, View):
     template_name = "outcomes/goal_form.html"
 
     def get(self, request, course_pk: int):
-        with transaction.atomic():
-            course = tracker_selectors.course_get(user=request.user, pk=course_pk)
-            _audit_read(request, course.citizen_id, course, "goal_form")
+        course = read_logged(tracker_selectors.course_get, user=request.user, pk=course_pk, purpose="goal_form")
         return render(request, self.template_name, {"form": GoalForm(), "course": course})
 
     def post(self, request, course_pk: int):
         course = tracker_selectors.course_get(user=request.user, pk=course_pk)
         form = GoalForm(request.POST)
         if form.is_valid():
-            try:
-                services.goal_create(user=request.user, course=course, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _goal = apply_service(form, services.goal_create, user=request.user, course=course, **form.cleaned_data)
+            if ok:
                 messages.success(request, _("Målet er gemt."))
                 return redirect(f"{course.citizen.get_absolute_url()}#goals-h")
         return render(request, self.template_name, {"form": form, "course": course}, status=400)
@@ -151,21 +126,17 @@ class GoalReviewCreateView(RoleRequiredMixin, View):
         return form
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            goal = selectors.goal_get(user=request.user, pk=pk)
-            _audit_read(request, goal.course.citizen_id, goal, "goal_review_form")
+        goal = read_logged(selectors.goal_get, user=request.user, pk=pk, purpose="goal_review_form")
         return render(request, self.template_name, {"form": self.form(goal), "goal": goal})
 
     def post(self, request, pk: int):
         goal = selectors.goal_get(user=request.user, pk=pk)
         form = self.form(goal, request.POST)
         if form.is_valid():
-            try:
-                services.goal_review_record(user=request.user, goal=goal, **form.cleaned_data)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
+            ok, _review = apply_service(
+                form, services.goal_review_record, user=request.user, goal=goal, **form.cleaned_data
+            )
+            if ok:
                 messages.success(request, _("Opfølgningen er gemt."))
                 return redirect(f"{goal.course.citizen.get_absolute_url()}#goals-h")
         return render(request, self.template_name, {"form": form, "goal": goal}, status=400)
@@ -175,16 +146,7 @@ class CitizenSummaryView(RoleRequiredMixin, View):
     """'Min udvikling': a one-page summary for the citizen to take home — plain Danish, no staff notes."""
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            citizen = tracker_selectors.citizen_get(user=request.user, pk=pk)
-            overview = selectors.citizen_overview(user=request.user, citizen=citizen)
-            audit_log(
-                user=request.user,
-                action=AuditEntry.Action.EXPORT,
-                citizen_id=citizen.pk,
-                obj=citizen,
-                purpose="citizen_summary_print",
-            )
+        citizen, overview = reads.citizen_summary_logged(user=request.user, pk=pk)
         context = {"citizen": citizen, **overview, **charts.citizen_charts(overview), "today": timezone.localdate()}
         return render(request, "outcomes/citizen_summary.html", context)
 
@@ -222,31 +184,27 @@ class MeasurementUpdateView(RoleRequiredMixin, View):
         }
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            measurement = selectors.measurement_get(user=request.user, pk=pk)
-            _audit_read(request, measurement.course.citizen_id, measurement, "correction_form")
-            form = self.form(measurement)
+        measurement = read_logged(selectors.measurement_get, user=request.user, pk=pk, purpose="correction_form")
+        form = self.form(measurement)
         return render(request, self.template_name, self.context(measurement, form))
 
     def post(self, request, pk: int):
         measurement = selectors.measurement_get(user=request.user, pk=pk)
         form = self.form(measurement, request.POST)
         if form.is_valid():
-            try:
-                services.measurement_update(
-                    measurement=measurement,
-                    user=request.user,
-                    answers=form.cleaned_data["answers"],
-                    date=form.cleaned_data["date"],
-                    informer=form.cleaned_data["informer"],
-                    note=form.cleaned_data["note"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    target = field if field in form.fields else ITEM_PREFIX + field
-                    form.add_error(target if target in form.fields else None, errors)
-            else:
+            ok, _measurement = apply_service(
+                form,
+                services.measurement_update,
+                item_prefix=ITEM_PREFIX,
+                measurement=measurement,
+                user=request.user,
+                answers=form.cleaned_data["answers"],
+                date=form.cleaned_data["date"],
+                informer=form.cleaned_data["informer"],
+                note=form.cleaned_data["note"],
+                reason=form.cleaned_data["reason"],
+            )
+            if ok:
                 messages.success(request, _("Målingen er rettet."))
                 return redirect(measurement)
         return render(request, self.template_name, self.context(measurement, form), status=400)
@@ -287,9 +245,7 @@ class GoalUpdateView(RoleRequiredMixin, View):
     template_name = "outcomes/goal_form.html"
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            goal = selectors.goal_get(user=request.user, pk=pk)
-            _audit_read(request, goal.course.citizen_id, goal, "correction_form")
+        goal = read_logged(selectors.goal_get, user=request.user, pk=pk, purpose="correction_form")
         form = GoalEditForm(
             initial={f: getattr(goal, f) for f in GOAL_FIELDS if f != "life_domain"}
             | {"life_domain": goal.life_domain_id}
@@ -302,12 +258,8 @@ class GoalUpdateView(RoleRequiredMixin, View):
         if form.is_valid():
             data = dict(form.cleaned_data)
             reason = data.pop("reason")
-            try:
-                services.goal_update(user=request.user, goal=goal, reason=reason, **data)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
+            ok, _goal = apply_service(form, services.goal_update, user=request.user, goal=goal, reason=reason, **data)
+            if ok:
                 messages.success(request, _("Målet er rettet."))
                 return redirect(f"{goal.course.citizen.get_absolute_url()}#goals-h")
         return render(request, self.template_name, {"form": form, "course": goal.course, "goal": goal}, status=400)
@@ -337,21 +289,17 @@ class GoalReviewUpdateView(RoleRequiredMixin, View):
         return form
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            review = selectors.review_get(user=request.user, pk=pk)
-            _audit_read(request, review.goal.course.citizen_id, review, "correction_form")
+        review = read_logged(selectors.review_get, user=request.user, pk=pk, purpose="correction_form")
         return render(request, self.template_name, {"form": self.form(review), "goal": review.goal, "review": review})
 
     def post(self, request, pk: int):
         review = selectors.review_get(user=request.user, pk=pk)
         form = self.form(review, request.POST)
         if form.is_valid():
-            try:
-                services.goal_review_update(user=request.user, review=review, **form.cleaned_data)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
+            ok, _review = apply_service(
+                form, services.goal_review_update, user=request.user, review=review, **form.cleaned_data
+            )
+            if ok:
                 messages.success(request, _("Opfølgningen er rettet."))
                 return redirect(f"{review.goal.course.citizen.get_absolute_url()}#goals-h")
         return render(request, self.template_name, {"form": form, "goal": review.goal, "review": review}, status=400)

@@ -22,6 +22,11 @@ def publication_get(*, user, pk: int) -> Publication:
     return get_object_or_404(publication_list(user=user), pk=pk)
 
 
+def publication_events(*, publication: Publication) -> QuerySet:
+    """The review history of a publication the user may see (``publication_get``), with who took each step."""
+    return publication.events.select_related("user")
+
+
 def public_list() -> QuerySet[Publication]:
     """Published publications, newest first; no user needed."""
     return Publication.objects.filter(status=Publication.Status.PUBLISHED).order_by("-published_at", "-pk")

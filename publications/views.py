@@ -63,7 +63,7 @@ class PublicationDetailView(RoleRequiredMixin, View):
         publication = selectors.publication_get(user=request.user, pk=pk)
         context = {
             "publication": publication,
-            "events": publication.events.select_related("user"),
+            "events": selectors.publication_events(publication=publication),
             "own_draft": publication.created_by_id == request.user.pk,
         }
         context.update(public_context(publication))

@@ -105,20 +105,8 @@ def value(key: str) -> int:
     return _retry_locked(lambda: rows.first()) or 0
 
 
-def reset(key: str) -> None:
-    client, full_key = _redis_client(key)
-    if client is not None:
-        client.delete(full_key)
-    else:
-        RateCounter.objects.filter(key=key).delete()
-
-
 def address_blocked(request) -> bool:
     return value(_address_key(request)) >= FAILURES_PER_ADDRESS
-
-
-def code_blocked(secret_hash: str) -> bool:
-    return value(_code_key(secret_hash)) >= ATTEMPTS_PER_CODE
 
 
 def reserve_lookup(request) -> bool:
@@ -149,7 +137,3 @@ def record_failure(request) -> None:
         setattr(request, _RESERVED, False)
         return
     incr(_address_key(request))
-
-
-def record_attempt(secret_hash: str) -> None:
-    incr(_code_key(secret_hash))

@@ -163,7 +163,7 @@ def test_oidc_login_view_is_built_without_single_sign_on_settings():
     assert not hasattr(view, "OIDC_OP_AUTH_ENDPOINT")
 
 
-@override_settings(OIDC_ENABLED=True, **SSO)
+@override_settings(EFFEKTSPOR_OIDC_ENABLED=True, **SSO)
 def test_oidc_login_view_redirects_with_the_settings_read_at_request_time():
     request = RequestFactory().get("/login/sso/")
     request.session = {}

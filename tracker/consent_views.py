@@ -13,7 +13,6 @@ from django.views import View
 from tracker import selectors, services
 from tracker.access import RoleRequiredMixin
 from tracker.forms import ConsentForm
-from tracker.views import _audit_read
 
 
 class ConsentView(RoleRequiredMixin, View):
@@ -35,7 +34,7 @@ class ConsentView(RoleRequiredMixin, View):
     def get(self, request, pk: int):
         with transaction.atomic():
             citizen = selectors.citizen_get(user=request.user, pk=pk)
-            _audit_read(request, citizen.pk, citizen, "consent_form")
+            services.audit_read(user=request.user, obj=citizen, purpose="consent_form", citizen_id=citizen.pk)
             return render(request, self.template_name, self.context(citizen, self.form()))
 
     def post(self, request, pk: int):

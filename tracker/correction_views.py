@@ -4,16 +4,14 @@ collaboration's edit and delete."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from common.forms import apply_service
 from tracker import selectors, services
 from tracker.access import RoleRequiredMixin
 from tracker.forms import CollaborationEditForm, ReasonForm
-from tracker.views import _audit_read
 
 
 class CorrectionDeleteView(RoleRequiredMixin, View):
@@ -39,9 +37,9 @@ class CorrectionDeleteView(RoleRequiredMixin, View):
         return {"record": record, "kind": self.kind, "description": self.describe(record), "form": form}
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            record = self.get_record(pk)
-            _audit_read(request, self.citizen_of(record).pk, record, "correction_form")
+        record = services.read_logged(
+            lambda user, pk: self.get_record(pk), user=request.user, pk=pk, purpose="correction_form"
+        )
         return render(
             request, self.template_name, {**self.context(record, ReasonForm()), "citizen": self.citizen_of(record)}
         )
@@ -51,11 +49,8 @@ class CorrectionDeleteView(RoleRequiredMixin, View):
         citizen = self.citizen_of(record)
         form = ReasonForm(request.POST)
         if form.is_valid():
-            try:
-                self.delete(record, form.cleaned_data["reason"])
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _result = apply_service(form, self.delete, record, form.cleaned_data["reason"])
+            if ok:
                 messages.success(request, _("Registreringen er slettet. Den står i historikken med begrundelsen."))
                 return redirect(f"{citizen.get_absolute_url()}#history-h")
         return render(request, self.template_name, {**self.context(record, form), "citizen": citizen}, status=400)
@@ -81,9 +76,7 @@ class CollaborationUpdateView(RoleRequiredMixin, View):
         return {"course": collab.course, "form": form, "partners": selectors.partner_list(), "collaboration": collab}
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            collab = selectors.collaboration_get(user=request.user, pk=pk)
-            _audit_read(request, collab.course.citizen_id, collab, "correction_form")
+        collab = services.read_logged(selectors.collaboration_get, user=request.user, pk=pk, purpose="correction_form")
         return render(
             request, self.template_name, self.context(collab, CollaborationEditForm(initial=self.initial(collab)))
         )
@@ -93,26 +86,23 @@ class CollaborationUpdateView(RoleRequiredMixin, View):
         form = CollaborationEditForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    partner = data["partner"] or services.partner_for(
-                        user=request.user, name=data["partner_name"], sector=data["new_partner_sector"]
-                    )
-                    services.collaboration_update(
-                        user=request.user,
-                        collaboration=collab,
-                        reason=data["reason"],
-                        partner=partner,
-                        kind=data["kind"],
-                        date=data["date"],
-                        initiated_by=data["initiated_by"],
-                        citizen_participated=data["citizen_participated"],
-                        usefulness=data["usefulness"],
-                        note=data["note"],
-                    )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _collaboration = apply_service(
+                form,
+                services.collaboration_correct,
+                user=request.user,
+                collaboration=collab,
+                reason=data["reason"],
+                partner=data["partner"],
+                new_partner_name=data["partner_name"],
+                new_partner_sector=data["new_partner_sector"],
+                kind=data["kind"],
+                date=data["date"],
+                initiated_by=data["initiated_by"],
+                citizen_participated=data["citizen_participated"],
+                usefulness=data["usefulness"],
+                note=data["note"],
+            )
+            if ok:
                 messages.success(request, _("Samarbejdet er rettet."))
                 return redirect(f"{collab.course.citizen.get_absolute_url()}#collab-h")
         return render(request, self.template_name, self.context(collab, form), status=400)

@@ -45,11 +45,24 @@ RELEASE = getattr(settings, "EFFEKTSPOR_RELEASE", "") or "dev"
 CACHE = "figures"  # the alias in settings.CACHES
 MAX_ENTRIES = settings.CACHES.get(CACHE, {}).get("OPTIONS", {}).get("MAX_ENTRIES", 5000)
 
+# Called by ``bump`` inside the write's transaction with the units it was given (None: unknown, every unit), so an
+# app above tracker can keep derived data current without tracker importing it (figures/apps.py registers one).
+_bump_receivers: list[Callable[[set[int] | None], None]] = []
+
+
+def on_bump(receiver: Callable[[set[int] | None], None]) -> None:
+    """Register ``receiver(units)`` to run inside every write's transaction, where ``bump`` runs."""
+    if receiver not in _bump_receivers:
+        _bump_receivers.append(receiver)
+
 
 def bump(*, units: Iterable[int] | None = None) -> None:
     """Call inside the transaction of a write (tracker.services.audit_log does, for every write it logs).
 
     ``units``: the units whose figures the write changes; None bumps the global counter (every figure)."""
+    units = None if units is None else set(units)
+    for receiver in _bump_receivers:
+        receiver(units)
     if units is None:
         if not DataVersion.objects.filter(pk=1).update(value=F("value") + 1):
             try:

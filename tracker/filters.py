@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker import search
+from tracker import search, selectors
 from tracker.models import Course, LegalBasis, OrganisationUnit, Partner, Sector
 
 
@@ -33,15 +32,7 @@ class CitizenCourseFilterSet(django_filters.FilterSet):
             self.filters["unit"].queryset = units
 
     def search(self, queryset, name, value):
-        """Name (case-insensitive in every alphabet: "åse" finds "Åse") or CPR, with or without the hyphen."""
-        value = value.strip()
-        if not value:
-            return queryset
-        digits = value.replace("-", "").replace(" ", "")
-        condition = Q(_search_name__contains=value.lower())
-        if digits.isdigit() and len(digits) >= 6:
-            condition |= Q(citizen__cpr__startswith=digits)
-        return queryset.alias(_search_name=search.lowered("citizen__name")).filter(condition)
+        return selectors.citizen_search(queryset, value, path="citizen__")
 
 
 class PartnerFilterSet(django_filters.FilterSet):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -22,7 +20,6 @@ from tracker.models import (
     Sector,
     normalise_cpr,
 )
-from tracker.services import COURSE_START_MAX_DAYS_AHEAD, COURSE_START_TOO_LATE
 
 
 class DateInput(forms.DateInput):
@@ -87,23 +84,9 @@ class CourseStartForm(forms.ModelForm):
         self.fields["legal_basis"].queryset = LegalBasis.objects.all()
         self.fields["start"].initial = timezone.localdate()
 
-    def clean_start(self):
-        start = self.cleaned_data["start"]
-        if start > timezone.localdate() + datetime.timedelta(days=COURSE_START_MAX_DAYS_AHEAD):
-            raise forms.ValidationError(COURSE_START_TOO_LATE)
-        return start
-
-    def clean(self):
-        cleaned = super().clean()
-        unit, citizen = cleaned.get("unit"), getattr(self.instance, "citizen", None)
-        # The database holds this rule too (course_one_open_per_citizen_unit); say it before it has to.
-        if unit and citizen and citizen.courses.filter(unit=unit, end__isnull=True).exists():
-            self.add_error("unit", _("Borgeren har allerede et åbent forløb i denne enhed."))
-        return cleaned
-
 
 class CourseEndForm(forms.ModelForm):
-    """End a course: the end date may not come before the start, and a reason is required."""
+    """End a course: a date and a reason; the date's rules are ``tracker.services.course_end``'s."""
 
     end = forms.DateField(label=_("Slutdato"), widget=DateInput())
     end_reason = forms.ModelChoiceField(label=_("Afslutningsårsag"), queryset=EndReason.objects.all())
@@ -115,12 +98,6 @@ class CourseEndForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["end"].initial = timezone.localdate()
-
-    def clean_end(self):
-        end = self.cleaned_data["end"]
-        if end > timezone.localdate():
-            raise forms.ValidationError(_("Slutdatoen må ikke ligge i fremtiden."))
-        return end
 
 
 class CollaborationForm(forms.Form):
@@ -159,12 +136,6 @@ class CollaborationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("Datoen må ikke ligge i fremtiden."))
-        return date
 
     def clean(self):
         cleaned = super().clean()

@@ -20,7 +20,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,6 +32,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from tracker.security import lockout_response
+from tracker.services.security import otp_device_confirm, otp_devices_remove
 
 PENDING_KEY = "effektspor_totp_pending_key"
 DEVICE_NAME = "Effektspor"
@@ -165,10 +165,7 @@ class OTPSetupView(LoginRequiredMixin, View):
         if form.is_valid():
             totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
             if totp.verify(int(form.cleaned_data["token"]), tolerance=device.tolerance):
-                with transaction.atomic():
-                    device.confirmed = True
-                    device.last_t = totp.t()
-                    device.save()
+                otp_device_confirm(device=device, last_t=totp.t())
                 del request.session[PENDING_KEY]
                 otp_login(request, device)
                 request.session.cycle_key()
@@ -191,7 +188,7 @@ class OTPDisableView(LoginRequiredMixin, View):
             return redirect("security:overview")
         form = TokenForm(request.POST)
         if form.is_valid() and any(device.verify_token(form.cleaned_data["token"]) for device in devices):
-            TOTPDevice.objects.filter(user=request.user).delete()
+            otp_devices_remove(user=request.user)
             messages.success(request, _("Totrinsbekræftelse er slået fra."))
             return redirect("security:overview")
         if form.is_valid():

@@ -16,6 +16,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from tracker import search
 from tracker.models import (
     AccessRequest,
     Citizen,
@@ -121,6 +122,20 @@ def citizen_list(*, user) -> QuerySet[Citizen]:
     return Citizen.objects.filter(pk__in=Course.objects.filter(unit_id__in=units).values("citizen_id"))
 
 
+def citizen_search(queryset: QuerySet, value: str, *, path: str = "") -> QuerySet:
+    """The citizen search of 'Mine borgere' and the API: the name (case-insensitive in every alphabet: "åse" finds
+    "Åse"), or the start of the CPR number (at least the birth date), with or without the hyphen. ``path`` leads from
+    the queryset's model to the citizen (``"citizen__"`` for courses)."""
+    value = value.strip()
+    if not value:
+        return queryset
+    digits = value.replace("-", "").replace(" ", "")
+    condition = Q(_search_name__contains=value.lower())
+    if digits.isdigit() and len(digits) >= 6:
+        condition |= Q(**{f"{path}cpr__startswith": digits})
+    return queryset.alias(_search_name=search.lowered(f"{path}name")).filter(condition)
+
+
 def citizen_get(*, user, pk: int) -> Citizen:
     """One citizen the user may see, or Http404 (not 403: the existence of a citizen is itself private)."""
     try:
@@ -191,9 +206,9 @@ def shared_scope(*, unit_ids, citizen: Citizen, today: datetime.date | None = No
     return scope
 
 
-def citizen_courses(*, user, citizen: Citizen) -> QuerySet[Course]:
-    """The citizen's courses in the user's units, newest first."""
-    return course_list(user=user, open_only=False).filter(citizen=citizen).order_by("-start")
+def citizen_courses(*, user, citizen: Citizen, open_only: bool = False) -> QuerySet[Course]:
+    """The citizen's courses (or only the open ones) in the user's units, newest first."""
+    return course_list(user=user, open_only=open_only).filter(citizen=citizen).order_by("-start")
 
 
 def course_get(*, user, pk: int) -> Course:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tracker.apps.AxesConfig",  # axes, named in Danish
     "tracker",
     "outcomes",
+    "figures",
     "dashboards",
     "publications",
     "selfservice",

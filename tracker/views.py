@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -13,6 +11,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from common.forms import apply_service
 from tracker import selectors, services
 from tracker.access import RoleRequiredMixin
 from tracker.filters import PartnerFilterSet
@@ -23,20 +22,7 @@ from tracker.forms import (
     CourseStartForm,
     PartnerForm,
 )
-from tracker.models import AuditEntry
 from tracker.tables import PartnerTable
-
-Action = AuditEntry.Action
-
-
-def _audit_read(request, citizen_id: int, obj, purpose: str) -> None:
-    """A page that shows a citizen's data is a read: one audit entry, in the transaction of the read."""
-    services.audit_log(user=request.user, action=Action.READ, citizen_id=citizen_id, obj=obj, purpose=purpose)
-
-
-def _search_criteria(query, keys: tuple[str, ...]) -> dict[str, str]:
-    """The search criteria of a request as the audit log keeps them: a CPR number is masked, with a keyed hash."""
-    return {k: services.mask_search_value(v) if k == "q" else v for k, v in query.items() if k in keys and v}
 
 
 def home(request):
@@ -66,21 +52,19 @@ class CitizenCreateView(RoleRequiredMixin, View):
     def post(self, request):
         citizen_form, course_form = self.forms(request.POST)
         if citizen_form.is_valid() and course_form.is_valid():
-            try:
-                with transaction.atomic():
-                    # A CPR number known in another unit is the same person: the answer is the same either way.
-                    citizen = services.citizen_register(
-                        user=request.user,
-                        unit_ids=self.access.member_unit_ids,
-                        channel="page",
-                        **citizen_form.cleaned_data,
-                    )
-                    services.course_start(user=request.user, citizen=citizen, **course_form.cleaned_data)
-            except ValidationError as exc:
-                citizen_form.add_error(None, exc)
-            else:
+            # A CPR number known in another unit is the same person: the answer is the same either way.
+            ok, registered = apply_service(
+                [citizen_form, course_form],
+                services.register_citizen_with_course,
+                user=request.user,
+                unit_ids=self.access.member_unit_ids,
+                channel="page",
+                citizen=citizen_form.cleaned_data,
+                **course_form.cleaned_data,
+            )
+            if ok:
                 messages.success(request, _("Borgeren er oprettet."))
-                return redirect(citizen)
+                return redirect(registered[0])
         return render(request, self.template_name, {"form": citizen_form, "course_form": course_form}, status=400)
 
 
@@ -88,22 +72,17 @@ class CitizenUpdateView(RoleRequiredMixin, View):
     template_name = "tracker/citizen_form.html"
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            citizen = selectors.citizen_get(user=request.user, pk=pk)
-            _audit_read(request, citizen.pk, citizen, "citizen_update_form")
+        citizen = services.read_logged(selectors.citizen_get, user=request.user, pk=pk, purpose="citizen_update_form")
         return render(request, self.template_name, {"form": CitizenForm(instance=citizen), "citizen": citizen})
 
     def post(self, request, pk: int):
         citizen = selectors.citizen_get(user=request.user, pk=pk)
         form = CitizenForm(request.POST, instance=citizen)
         if form.is_valid():
-            try:
-                # Outside the update's transaction: a refused attempt is logged and the log entry must stay.
-                services.cpr_change_allowed(user=request.user, citizen=citizen, cpr=form.cleaned_data.get("cpr"))
-                services.citizen_update(user=request.user, citizen=citizen, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _citizen = apply_service(
+                form, services.citizen_change, user=request.user, citizen=citizen, **form.cleaned_data
+            )
+            if ok:
                 messages.success(request, _("Oplysningerne er gemt."))
                 return redirect(citizen)
         return render(request, self.template_name, {"form": form, "citizen": citizen}, status=400)
@@ -113,11 +92,7 @@ class CprRevealView(RoleRequiredMixin, View):
     """Show the full CPR number once, as a deliberate and logged action (POST only)."""
 
     def post(self, request, pk: int):
-        with transaction.atomic():
-            citizen = selectors.citizen_get(user=request.user, pk=pk)
-            services.audit_log(
-                user=request.user, action=Action.REVEAL, citizen_id=citizen.pk, obj=citizen, purpose="cpr_reveal"
-            )
+        citizen = services.citizen_reveal(user=request.user, pk=pk)
         return render(request, "tracker/cpr_reveal.html", {"citizen": citizen})
 
 
@@ -128,20 +103,17 @@ class CourseStartView(RoleRequiredMixin, View):
         return CourseStartForm(data, units=selectors.unit_list(user=self.request.user), citizen=citizen)
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            citizen = selectors.citizen_get(user=request.user, pk=pk)
-            _audit_read(request, citizen.pk, citizen, "course_start_form")
+        citizen = services.read_logged(selectors.citizen_get, user=request.user, pk=pk, purpose="course_start_form")
         return render(request, self.template_name, {"form": self.form(citizen), "citizen": citizen})
 
     def post(self, request, pk: int):
         citizen = selectors.citizen_get(user=request.user, pk=pk)
         form = self.form(citizen, request.POST)
         if form.is_valid():
-            try:
-                services.course_start(user=request.user, citizen=citizen, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _course = apply_service(
+                form, services.course_start, user=request.user, citizen=citizen, **form.cleaned_data
+            )
+            if ok:
                 messages.success(request, _("Forløbet er startet."))
                 return redirect(citizen)
         return render(request, self.template_name, {"form": form, "citizen": citizen}, status=400)
@@ -151,25 +123,22 @@ class CourseEndView(RoleRequiredMixin, View):
     template_name = "tracker/course_end.html"
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            course = selectors.course_get(user=request.user, pk=pk)
-            _audit_read(request, course.citizen_id, course, "course_end_form")
+        course = services.read_logged(selectors.course_get, user=request.user, pk=pk, purpose="course_end_form")
         return render(request, self.template_name, {"form": CourseEndForm(instance=course), "course": course})
 
     def post(self, request, pk: int):
         course = selectors.course_get(user=request.user, pk=pk)
         form = CourseEndForm(request.POST, instance=course)
         if form.is_valid():
-            try:
-                services.course_end(
-                    user=request.user,
-                    course=course,
-                    end=form.cleaned_data["end"],
-                    end_reason=form.cleaned_data["end_reason"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _course = apply_service(
+                form,
+                services.course_end,
+                user=request.user,
+                course=course,
+                end=form.cleaned_data["end"],
+                end_reason=form.cleaned_data["end_reason"],
+            )
+            if ok:
                 messages.success(request, _("Forløbet er afsluttet."))
                 return redirect(course.citizen)
         return render(request, self.template_name, {"form": form, "course": course}, status=400)
@@ -184,9 +153,7 @@ class CollaborationCreateView(RoleRequiredMixin, View):
         return {"course": course, "form": form, "partners": selectors.partner_list()}
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            course = selectors.course_get(user=request.user, pk=pk)
-            _audit_read(request, course.citizen_id, course, "collaboration_form")
+        course = services.read_logged(selectors.course_get, user=request.user, pk=pk, purpose="collaboration_form")
         return render(request, self.template_name, self.context(course, CollaborationForm()))
 
     def post(self, request, pk: int):
@@ -194,23 +161,22 @@ class CollaborationCreateView(RoleRequiredMixin, View):
         form = CollaborationForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.collaboration_log(
-                    user=request.user,
-                    course=course,
-                    partner=data["partner"],
-                    new_partner_name=data["partner_name"],
-                    new_partner_sector=data["new_partner_sector"],
-                    kind=data["kind"],
-                    date=data["date"],
-                    initiated_by=data["initiated_by"],
-                    citizen_participated=data["citizen_participated"],
-                    usefulness=data["usefulness"],
-                    note=data["note"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _collaboration = apply_service(
+                form,
+                services.collaboration_log,
+                user=request.user,
+                course=course,
+                partner=data["partner"],
+                new_partner_name=data["partner_name"],
+                new_partner_sector=data["new_partner_sector"],
+                kind=data["kind"],
+                date=data["date"],
+                initiated_by=data["initiated_by"],
+                citizen_participated=data["citizen_participated"],
+                usefulness=data["usefulness"],
+                note=data["note"],
+            )
+            if ok:
                 messages.success(request, _("Samarbejdet er registreret."))
                 return redirect(f"{course.citizen.get_absolute_url()}#collab-h")
         return render(request, self.template_name, self.context(course, form), status=400)
@@ -236,11 +202,8 @@ class PartnerCreateView(RoleRequiredMixin, View):
     def post(self, request):
         form = PartnerForm(request.POST)
         if form.is_valid():
-            try:
-                services.partner_create(user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            ok, _partner = apply_service(form, services.partner_create, user=request.user, **form.cleaned_data)
+            if ok:
                 messages.success(request, _("Samarbejdspartneren er oprettet."))
                 return redirect("tracker:partner_list")
         return render(request, self.template_name, {"form": form}, status=400)

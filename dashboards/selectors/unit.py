@@ -46,7 +46,7 @@ from dashboards.selectors.rows import (
     UnitBreakdown,
     UnitDashboard,
 )
-from figures import engine, records
+from figures import engine, rowfigures
 from figures.periods import Period
 from figures.records import Scope
 from outcomes import statistics
@@ -148,15 +148,11 @@ def _trend(quarters: list[engine.QuarterFigures], can_classify: bool) -> list[Qu
     ]
 
 
-def _life_domains(
-    course_records: list[records.CourseRecord], period: Period, items: list[InstrumentItem]
-) -> list[DomainChange] | None:
+def _life_domains(trajs: list[engine.Trajectory], items: list[InstrumentItem]) -> list[DomainChange] | None:
     """Per life domain, over courses with a follow-up rating in the period (the same rule as every figure):
     the ratings at the baseline and at the follow-up, and the mean of the paired changes."""
     if not items:
         return None
-    instrument = items[0].instrument
-    trajs = engine.trajectories(course_records, period, Params.of(instrument), instrument.pk)
     pairs = [(t.baseline.id, t.follow_up.id) for t in trajs if t.follow_up is not None]
     rows = {r["item_id"]: r for r in queries.life_domain_changes(pairs)}
     out = []
@@ -307,7 +303,8 @@ def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
     return dataversion.cached("unit-dashboard", key, lambda: _unit_dashboard(params), units=params.unit_ids)
 
 
-def _unit_dashboard(params: DashboardParams) -> UnitDashboard:
+def _unit_dashboard(params: DashboardParams, source: str = "rows") -> UnitDashboard:
+    """``source``: the pre-aggregated rows, or "records" for the per-course path (figures.rowfigures)."""
     instrument, period = params.instrument, params.period
     scope = Scope(params.unit_ids, params.legal_basis.pk if params.legal_basis else None)
     units = sorted(params.units, key=lambda u: u.name)
@@ -318,9 +315,8 @@ def _unit_dashboard(params: DashboardParams) -> UnitDashboard:
 
     counts = queries.course_counts(scope, period, by_unit=False)
     life_items = queries.life_domain_items()
-    measured = [instrument] + ([life_items[0].instrument] if life_items else [])
-    course_records = records.course_records(scope, period, measured)
-    trajs = engine.trajectories(course_records, period, instrument_params, instrument.pk)
+    life_instrument = life_items[0].instrument if life_items else None
+    trajs, quarters, life_trajs = rowfigures.dashboard_inputs(scope, period, instrument, life_instrument, source=source)
     figures = engine.group_figures(0, "", trajs)
     courses = _course_rows(trajs, queries.course_kinds(scope, period))
     paired = [c for c in courses if c.paired]
@@ -379,11 +375,8 @@ def _unit_dashboard(params: DashboardParams) -> UnitDashboard:
         mean_change=Mean.of(figures.changes),
         categories=categories,
         effect_size=_effect_size(paired),
-        trend=_trend(
-            engine.quarterly(course_records, period, instrument_params, instrument.pk),
-            instrument_params.method != Method.NONE,
-        ),
-        life_domains=_life_domains(course_records, period, life_items),
+        trend=_trend(quarters, instrument_params.method != Method.NONE),
+        life_domains=_life_domains(life_trajs, life_items),
         goals_set=sum(r.set for r in by_domain),
         goals_reviewed=sum(r.reviewed for r in by_domain),
         goal_levels=_goal_levels(goal_rows),

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Watched, watch
+from tests.factories import DirectorScopeFactory, MembershipFactory
 
 
 def pytest_configure(config):
@@ -80,7 +81,7 @@ def site(browser, live_server):
 
     from devtools import demo as demo_data
     from tests import factories
-    from tracker.models import DirectorScope, Membership, OrganisationUnit
+    from tracker.models import Membership, OrganisationUnit
     from tracker.reference import load_reference_data
 
     load_reference_data()
@@ -96,9 +97,9 @@ def site(browser, live_server):
     caseworker = factories.UserFactory(username="mette", first_name="Mette", last_name="Madsen")
     leader = factories.UserFactory(username="lars", first_name="Lars", last_name="Lund")
     director = factories.UserFactory(username="dorte", first_name="Dorte", last_name="Dam")
-    Membership.objects.create(user=caseworker, unit=unit, role=Membership.Role.CASEWORKER)
-    Membership.objects.create(user=leader, unit=unit, role=Membership.Role.LEADER)
-    DirectorScope.objects.create(user=director, unit=municipality)
+    MembershipFactory(user=caseworker, unit=unit, role=Membership.Role.CASEWORKER)
+    MembershipFactory(user=leader, unit=unit, role=Membership.Role.LEADER)
+    DirectorScopeFactory(user=director, unit=municipality)
     return SimpleNamespace(
         unit=unit, caseworker=caseworker, leader=leader, director=director, password=factories.PASSWORD
     )

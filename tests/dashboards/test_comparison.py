@@ -23,7 +23,8 @@ from outcomes import services as outcome_services
 from outcomes import statistics
 from outcomes.models import Instrument, Measurement
 from tests import factories
-from tracker.models import Citizen, Collaboration, DirectorScope, OrganisationUnit
+from tests.factories import DirectorScopeFactory
+from tracker.models import Citizen, Collaboration, OrganisationUnit
 
 TODAY = datetime.date.today()
 YEAR = resolve_period(LAST_12_MONTHS, today=TODAY)
@@ -205,7 +206,7 @@ def test_only_directors_open_the_comparison(client, world):
 def demo_world(db):
     demo_data.seed(units=7, citizens=90, months=18, seed=11, today=TODAY)
     director = factories.UserFactory(username="dir")
-    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    DirectorScopeFactory(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
     # Free text that must never reach a director.
     m = Measurement.objects.first()
     Measurement.objects.filter(pk=m.pk).update(note="HEMMELIG-NOTE-123")
@@ -290,7 +291,7 @@ def _count_queries(client, url):
 def test_query_count_does_not_grow_with_data(client):
     demo_data.seed(units=4, citizens=30, months=12, seed=3, today=TODAY)
     director = factories.UserFactory(username="d1")
-    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    DirectorScopeFactory(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
     client.force_login(director)
     url = reverse("dashboards:director_home")
     client.get(url)
@@ -298,7 +299,7 @@ def test_query_count_does_not_grow_with_data(client):
     demo_data.clear()
     demo_data.seed(units=8, citizens=300, months=24, seed=4, today=TODAY)
     director = factories.UserFactory(username="d2")
-    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    DirectorScopeFactory(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
     client.force_login(director)
     client.get(url)
     large = _count_queries(client, url)

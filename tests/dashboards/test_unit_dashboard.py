@@ -30,6 +30,7 @@ from figures.periods import CUSTOM, LAST_12_MONTHS, Period, quarters_between, re
 from outcomes import services as outcome_services
 from outcomes.models import Instrument, LifeDomain
 from tests import factories
+from tests.factories import MembershipFactory, PartnerFactory, TOTPDeviceFactory
 from tracker.models import (
     AuditEntry,
     CollaborationKind,
@@ -37,7 +38,6 @@ from tracker.models import (
     LegalBasis,
     Membership,
     OrganisationUnit,
-    Partner,
     Sector,
 )
 from tracker.services import collaboration_record
@@ -79,11 +79,7 @@ def login_verified(client, user) -> None:
     client.force_login(user)
     if not user.is_superuser:
         return
-    try:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-    except ImportError:  # two-factor not installed
-        return
-    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    device = TOTPDeviceFactory(user=user, name="test", confirmed=True)
     session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
@@ -211,9 +207,9 @@ def build_unit(world, *, published_who5: bool = False) -> SimpleNamespace:
 
     sectors = {s.code: s for s in Sector.objects.all()}
     kinds = {k.code: k for k in CollaborationKind.objects.all()}
-    jobcenter = Partner.objects.create(name="Jobcenter Test", sector=sectors["jobcenter"])
-    psychiatry = Partner.objects.create(name="Distriktspsykiatrien Test", sector=sectors["psychiatry"])
-    volunteers = Partner.objects.create(name="Frivillige Test", sector=sectors["civil-society"])
+    jobcenter = PartnerFactory(name="Jobcenter Test", sector=sectors["jobcenter"])
+    psychiatry = PartnerFactory(name="Distriktspsykiatrien Test", sector=sectors["psychiatry"])
+    volunteers = PartnerFactory(name="Frivillige Test", sector=sectors["civil-society"])
     for course, partner, kind, days, usefulness, participated in (
         (courses["c1"], jobcenter, "meeting", 100, 4, True),
         (courses["c1"], psychiatry, "coordinated-plan", 90, 5, True),
@@ -577,7 +573,7 @@ def test_effect_report_summary(client, unit):
 
 
 def test_several_units_each_and_together(client, unit):
-    Membership.objects.create(user=unit.world.lena, unit=unit.world.unit_b, role=Membership.Role.LEADER)
+    MembershipFactory(user=unit.world.lena, unit=unit.world.unit_b, role=Membership.Role.LEADER)
     d = dashboard_for(unit.world.lena)
     assert {u.name for u in d.units} == {"Bostøtte A", "Værested B"}
     assert d.counts["active_citizens"] == 9
@@ -678,7 +674,7 @@ def test_caseworkers_and_directors_get_403(client, world, name, username):
 @pytest.mark.parametrize("name", URLS)
 def test_leader_of_another_unit_gets_403(client, world, name):
     leo = factories.UserFactory(username="leo")
-    Membership.objects.create(user=leo, unit=world.unit_b, role=Membership.Role.LEADER)
+    MembershipFactory(user=leo, unit=world.unit_b, role=Membership.Role.LEADER)
     client.force_login(leo)
     assert client.get(reverse(name)).status_code == 200
     assert client.get(reverse(name), {"unit": world.unit_a.pk}).status_code == 403
@@ -692,7 +688,7 @@ def test_leader_of_another_unit_gets_403(client, world, name):
 
 def test_caseworker_membership_is_not_enough(client, world):
     """Lena leads A; a caseworker membership in B does not open B's dashboard."""
-    Membership.objects.create(user=world.lena, unit=world.unit_b, role=Membership.Role.CASEWORKER)
+    MembershipFactory(user=world.lena, unit=world.unit_b, role=Membership.Role.CASEWORKER)
     client.force_login(world.lena)
     assert client.get(reverse("dashboards:unit_dashboard"), {"unit": world.unit_b.pk}).status_code == 403
 
@@ -708,7 +704,7 @@ def test_superuser_may_open_any_unit(client, world, name):
 
 
 def test_director_who_also_leads_a_unit_sees_that_unit_only(client, world):
-    Membership.objects.create(user=world.charlie, unit=world.unit_a, role=Membership.Role.LEADER)
+    MembershipFactory(user=world.charlie, unit=world.unit_a, role=Membership.Role.LEADER)
     client.force_login(world.charlie)
     assert client.get(reverse("dashboards:unit_dashboard"), {"unit": world.unit_a.pk}).status_code == 200
     assert client.get(reverse("dashboards:unit_dashboard"), {"unit": world.unit_b.pk}).status_code == 403
@@ -813,7 +809,7 @@ def test_query_count_is_the_same_at_two_data_sizes(client, db):
         leader = Membership.objects.filter(unit=first, role=Membership.Role.LEADER).get().user
         both = factories.UserFactory(username=f"both-{citizens}")
         for u in (first, second):
-            Membership.objects.create(user=both, unit=u, role=Membership.Role.LEADER)
+            MembershipFactory(user=both, unit=u, role=Membership.Role.LEADER)
         counts = {}
         for label, user, name, query in (
             ("one unit", leader, "dashboards:leader_home", {}),

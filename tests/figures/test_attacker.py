@@ -29,7 +29,8 @@ from figures.periods import grid_codes, resolve_period
 from outcomes import services as outcome_services
 from outcomes.models import Instrument, Measurement
 from tests import factories
-from tracker.models import Course, DirectorScope, LegalBasis, OrganisationUnit
+from tests.factories import DirectorScopeFactory
+from tracker.models import Course, LegalBasis, OrganisationUnit
 
 TODAY = datetime.date.today()
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def municipality(db):
         unit.parent = second
         unit.save()
     director = factories.UserFactory(username="attacker")
-    DirectorScope.objects.create(user=director, unit=top)
+    DirectorScopeFactory(user=director, unit=top)
     return director
 
 

@@ -26,8 +26,9 @@ from publications import services as publication_services
 from publications.snapshot import FIGURE_KEYS
 from tests import factories
 from tests.api.helpers import token_client
+from tests.factories import DirectorScopeFactory
 from tests.figures.conftest import record, who5
-from tracker.models import DirectorScope, OrganisationUnit
+from tracker.models import OrganisationUnit
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -154,7 +155,7 @@ def test_every_channel_shows_the_same_figures(client, channel_world):
 def demo(db):
     demo_data.seed(units=7, citizens=90, months=18, seed=11, today=TODAY)
     director = factories.UserFactory(username="dir-demo")
-    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    DirectorScopeFactory(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
     return director
 
 

@@ -14,6 +14,7 @@ from figures import disclosure, engine, records, series
 from figures.periods import Period, month_bounds
 from outcomes.models import Instrument
 from outcomes.summaries import Params
+from tests.factories import DirectorScopeFactory, InitiativeFactory
 from tracker.models import OrganisationUnit
 
 TODAY = datetime.date(2026, 6, 15)
@@ -119,18 +120,16 @@ def test_a_unit_month_the_comparison_hides_is_hidden_on_the_initiative_page(demo
     from figures.comparison import unit_comparison
     from figures.periods import resolve_period
     from improvement import analysis
-    from improvement.models import Initiative
     from tests import factories
-    from tracker.models import DirectorScope
 
     settings.EFFEKTSPOR_SMALL_NUMBER_K = 8
     director = factories.UserFactory(username="dir-series")
-    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    DirectorScopeFactory(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
     units = list(OrganisationUnit.objects.filter(kind=OrganisationUnit.Kind.UNIT))
     months = series.months_between(datetime.date(2025, 11, 1), datetime.date(2026, 5, 31))
     compared = complements = 0
     for unit in units:
-        initiative = Initiative.objects.create(
+        initiative = InitiativeFactory(
             name=unit.name, method="fit", start=datetime.date(2026, 3, 1), created_by=director
         )
         initiative.units.set([unit])

@@ -11,7 +11,8 @@ from devtools.demo.initiatives import seed_initiatives
 from improvement import analysis
 from improvement.models import Initiative
 from tests import factories
-from tracker.models import DirectorScope, Membership, OrganisationUnit
+from tests.factories import DirectorScopeFactory, MembershipFactory
+from tracker.models import Membership, OrganisationUnit
 
 TODAY = datetime.date(2026, 11, 20)
 
@@ -20,11 +21,11 @@ TODAY = datetime.date(2026, 11, 20)
 def demo(db):
     demo_data.seed(units=7, citizens=300, months=24, seed=2026, today=TODAY)
     leader = factories.UserFactory(username="leder.nord")
-    Membership.objects.create(
+    MembershipFactory(
         user=leader, unit=OrganisationUnit.objects.get(name="Bostøtteteam Nord"), role=Membership.Role.LEADER
     )
     director = factories.UserFactory(username="direktor")
-    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    DirectorScopeFactory(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
     working, other = seed_initiatives(today=TODAY)
     return leader, director, working, other
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from improvement import services
 from improvement.models import FidelityCheck, Initiative, LearningEntry
+from tests.factories import MembershipFactory
 from tracker.models import AuditEntry
 
 START = datetime.date.today().replace(day=1) - datetime.timedelta(days=100)
@@ -158,7 +159,7 @@ def test_a_leader_of_another_unit_cannot_see_or_edit(client, world, initiative):
     from tracker.models import Membership
 
     other = factories.UserFactory(username="leader-b")
-    Membership.objects.create(user=other, unit=world.unit_b, role=Membership.Role.LEADER)
+    MembershipFactory(user=other, unit=world.unit_b, role=Membership.Role.LEADER)
     client.force_login(other)
     assert client.get(initiative.get_absolute_url()).status_code == 404
     assert client.get(reverse("improvement:initiative_list")).content.decode().count("FIT") == 0
@@ -196,7 +197,7 @@ def test_an_initiative_in_two_units(client, world):
 
     both = factories.UserFactory(username="leader-both")
     for unit in (world.unit_a, world.unit_b):
-        Membership.objects.create(user=both, unit=unit, role=Membership.Role.LEADER)
+        MembershipFactory(user=both, unit=unit, role=Membership.Role.LEADER)
     initiative = services.initiative_create(
         user=both,
         name="IPS",

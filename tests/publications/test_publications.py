@@ -20,7 +20,8 @@ from outcomes.models import Instrument, Measurement
 from publications.models import Publication, PublicationEvent
 from publications.snapshot import COLUMNS, FIGURE_KEYS
 from tests import factories
-from tracker.models import Citizen, Collaboration, Course, DirectorScope, OrganisationUnit
+from tests.factories import DirectorScopeFactory
+from tracker.models import Citizen, Collaboration, Course, OrganisationUnit
 
 TODAY = datetime.date.today()
 PERIOD = f"y{TODAY.year - 1}"  # a completed period of the grid
@@ -42,7 +43,7 @@ def demo_world(db, settings):
     settings.EFFEKTSPOR_SMALL_NUMBER_K = 5
     demo_data.seed(units=7, citizens=90, months=18, seed=5, today=TODAY)
     director = factories.UserFactory(username="direktoer")
-    DirectorScope.objects.create(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
+    DirectorScopeFactory(user=director, unit=OrganisationUnit.objects.get(code="egekaer"))
     # Free text that must never reach the public.
     Measurement.objects.filter(pk=Measurement.objects.first().pk).update(note="HEMMELIG-NOTE-123")
     Collaboration.objects.filter(pk=Collaboration.objects.first().pk).update(note="FORTROLIG-SAMTALE-456")
@@ -73,7 +74,7 @@ def reviewer(publication) -> object:
     """A second director of the publication's area: four eyes, so not the one who created it."""
     user, created = type(publication.created_by).objects.get_or_create(username="godkender")
     if created:
-        DirectorScope.objects.create(user=user, unit=publication.scope_unit)
+        DirectorScopeFactory(user=user, unit=publication.scope_unit)
     return user
 
 
@@ -219,7 +220,7 @@ def test_figures_are_frozen_after_approval_and_withdrawal_removes_the_page_and_d
 @pytest.mark.django_db
 def test_only_directors_create_approve_and_publish(client, world):
     other_director = factories.UserFactory(username="dora")
-    DirectorScope.objects.create(user=other_director, unit=world.unit_b)
+    DirectorScopeFactory(user=other_director, unit=world.unit_b)
     publication = create(client, world.charlie, unit_code="testkommune")
     client.logout()
     create_url = reverse("publications:publication_create")

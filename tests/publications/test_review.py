@@ -16,7 +16,8 @@ from publications import services
 from publications.models import Publication, PublicationEvent
 from publications.snapshot import FIGURE_KEYS
 from tests import factories
-from tracker.models import AuditEntry, DirectorScope
+from tests.factories import DirectorScopeFactory
+from tracker.models import AuditEntry
 
 TODAY = datetime.date.today()
 
@@ -36,7 +37,7 @@ def draft(world, *, user=None, title="Effekter", scope=None) -> Publication:
 def dora(world):
     """A second director of the whole municipality."""
     user = factories.UserFactory(username="dora")
-    DirectorScope.objects.create(user=user, unit=world.municipality)
+    DirectorScopeFactory(user=user, unit=world.municipality)
     return user
 
 
@@ -134,7 +135,7 @@ def test_only_a_draft_can_be_discarded(client, world, dora, steps):
 def test_only_a_director_of_the_area_can_discard(client, world):
     publication = draft(world, scope=world.unit_a)
     outsider = factories.UserFactory(username="outsider")
-    DirectorScope.objects.create(user=outsider, unit=world.unit_b)
+    DirectorScopeFactory(user=outsider, unit=world.unit_b)
     with pytest.raises(PermissionDenied):
         services.publication_discard(publication=publication, user=outsider)
     client.force_login(outsider)

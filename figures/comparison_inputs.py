@@ -1,0 +1,126 @@
+"""What the comparison is computed from: per row (unit or department) its figure set and quarterly trend, and
+the paired courses' case-mix factors — from the pre-aggregated rows (``figures.aggregates``; the default), or
+from the per-course rows (``figures.records``; kept for tests and as the definition). Both give the same
+values in the same order (course id), so the published comparison is the same (tests/figures/test_aggregates.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from figures import aggregates, engine, records, rowfigures
+from figures.aggregates import C
+from figures.periods import Period
+from outcomes import casemix
+from outcomes.models import Instrument
+from outcomes.summaries import Params
+
+B_DATE, B_SCORE, F_SCORE, BIRTH, GENDER, FIRST = (
+    C[n] for n in ("b_date", "b_score", "f_score", "birth_year", "gender", "first")
+)
+
+
+@dataclass
+class Group:
+    figures: engine.GroupFigures
+    quarters: list[engine.QuarterFigures] = field(default_factory=list)
+
+
+class CasemixRow(NamedTuple):
+    """A paired course: its row, baseline score, change, whether improved, and the citizen at baseline."""
+
+    group: int
+    baseline: float
+    change: float
+    improved: bool
+    age: str
+    gender: str
+    first: str
+
+
+def _age(base_date: datetime.date, birth_year: int | None) -> str:
+    return casemix.age_group(base_date.year - birth_year if birth_year else None)
+
+
+def from_records(
+    group_of: dict[int, int], names: dict[int, str], scope: records.Scope, period: Period, instrument: Instrument
+) -> tuple[dict[int, Group], list[CasemixRow]]:
+    params = Params.of(instrument)
+    course_records = records.course_records(scope, period, [instrument])
+    trajs = sorted(engine.trajectories(course_records, period, params, instrument.pk), key=lambda t: t.record.course_id)
+    course_group = {r.course_id: group_of[r.unit_id] for r in course_records}
+    gas: dict[int, dict[int, float]] = defaultdict(dict)
+    for course_id, score in engine.gas_by_course(records.goal_rows(scope, period)).items():
+        if course_id in course_group:
+            gas[course_group[course_id]][course_id] = score
+    collab: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for course_id, unit_id, citizen_id, _plan in records.collaboration_rows(scope, period):
+        collab[group_of[unit_id]].append((course_id, citizen_id))
+    members: dict[int, list[engine.Trajectory]] = defaultdict(list)
+    for t in trajs:
+        members[group_of[t.record.unit_id]].append(t)
+    groups = {}
+    for group in sorted(set(group_of.values())):
+        mine = members[group]
+        figures = engine.group_figures(group, names[group], mine, gas=gas[group], collaborations=collab[group])
+        quarters = engine.quarterly([t.record for t in mine], period, params, instrument.pk, key=group)
+        groups[group] = Group(figures, quarters)
+    paired = [
+        CasemixRow(
+            group_of[t.record.unit_id],
+            t.baseline.score,
+            t.change,
+            t.category in engine.IMPROVING,
+            _age(t.baseline.date, t.record.birth_year),
+            t.record.gender,
+            "first" if t.record.first_course else "again",
+        )
+        for t in trajs
+        if t.paired
+    ]
+    return groups, paired
+
+
+def from_rows(
+    group_of: dict[int, int], names: dict[int, str], scope: records.Scope, period: Period, instrument: Instrument
+) -> tuple[dict[int, Group], list[CasemixRow]]:
+    params = Params.of(instrument)
+    datas = aggregates.load(group_of, instrument, period)
+    basis = scope.legal_basis_id
+    units_of: dict[int, list[int]] = defaultdict(list)
+    for unit_id in sorted(datas):
+        units_of[group_of[unit_id]].append(unit_id)
+    groups = {}
+    paired = []
+    for group in sorted(set(group_of.values())):
+        mine = [datas[u] for u in units_of[group]]
+        rows = [c for d in mine for c in rowfigures.courses(d, basis)]
+        if len(mine) > 1:
+            rows.sort(key=lambda c: c[0])  # each row's courses are stored in course order
+        gas = sorted(g for d in mine for g in d["g"])
+        collab = [k for d in mine for k in d["k"]]
+        figures = rowfigures.group_figures(group, names[group], rows, params, gas=gas, collaborations=collab)
+        quarters = rowfigures.quarterly(mine, basis, params, key=group, full=False)
+        groups[group] = Group(figures, quarters)
+        paired.extend((c[0], group, c) for c in rows if rowfigures.paired(c))
+    paired.sort(key=lambda p: p[0])
+    ordinal = datetime.date.fromordinal
+    rows_out = []
+    for _course, group, c in paired:
+        base, score = c[B_SCORE], c[F_SCORE]
+        category = rowfigures.classify(base, score, params)[1]
+        rows_out.append(
+            CasemixRow(
+                group,
+                base,
+                score - base,
+                category in engine.IMPROVING,
+                _age(ordinal(c[B_DATE]), c[BIRTH]),
+                c[GENDER],
+                "first" if c[FIRST] else "again",
+            )
+        )
+    return groups, rows_out

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Goal, GoalReview, ItemAnswer, Measurement, TrajectorySummary
+from tracker import selectors
 from tracker.models import AuditEntry, Citizen, Collaboration, Course, Membership
 from tracker.services import audit_log
 
@@ -345,3 +346,30 @@ def citizen_anonymise(*, citizen: Citizen, user=None) -> dict[str, int]:
     )
     citizen.refresh_from_db()
     return cleared
+
+
+@transaction.atomic
+def record_for_request(*, user, pk: int, purpose: str) -> tuple:
+    """The complete record for a registered access request the user may answer, logged as an export with the request
+    in the same transaction: (access request, citizen, record)."""
+    access_request = selectors.access_request_get(user=user, pk=pk)
+    citizen = access_request.citizen
+    shared = selectors.shared_scope(unit_ids={access_request.unit_id}, citizen=citizen)
+    unit_ids = {access_request.unit_id} | set().union(*shared.values())
+    record = citizen_record(citizen, unit_ids=unit_ids)
+    record["request"] = {
+        "id": access_request.pk,
+        "unit": access_request.unit.name,
+        "received_on": access_request.received_on.isoformat(),
+        "delivery": access_request.delivery,
+        "delivery_label": str(access_request.get_delivery_display()),
+    }
+    audit_log(
+        user=user,
+        action=AuditEntry.Action.EXPORT,
+        citizen_id=citizen.pk,
+        obj=access_request,
+        purpose=purpose,
+        detail={"access_request": access_request.pk, "unit_ids": sorted(unit_ids)},
+    )
+    return access_request, citizen, record

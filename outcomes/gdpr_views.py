@@ -7,7 +7,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,32 +17,6 @@ from outcomes import gdpr
 from tracker import selectors, services
 from tracker.access import RoleRequiredMixin
 from tracker.forms import AccessRequestForm
-from tracker.models import AuditEntry
-
-
-def _record_with_audit(request, pk: int, purpose: str) -> tuple:
-    with transaction.atomic():
-        access_request = selectors.access_request_get(user=request.user, pk=pk)
-        citizen = access_request.citizen
-        shared = selectors.shared_scope(unit_ids={access_request.unit_id}, citizen=citizen)
-        unit_ids = {access_request.unit_id} | set().union(*shared.values())
-        record = gdpr.citizen_record(citizen, unit_ids=unit_ids)
-        record["request"] = {
-            "id": access_request.pk,
-            "unit": access_request.unit.name,
-            "received_on": access_request.received_on.isoformat(),
-            "delivery": access_request.delivery,
-            "delivery_label": str(access_request.get_delivery_display()),
-        }
-        services.audit_log(
-            user=request.user,
-            action=AuditEntry.Action.EXPORT,
-            citizen_id=citizen.pk,
-            obj=access_request,
-            purpose=purpose,
-            detail={"access_request": access_request.pk, "unit_ids": sorted(unit_ids)},
-        )
-    return access_request, citizen, record
 
 
 class AccessRequestCreateView(RoleRequiredMixin, View):
@@ -56,26 +29,12 @@ class AccessRequestCreateView(RoleRequiredMixin, View):
 
     def setup_objects(self, request, pk: int):
         citizen = selectors.citizen_get(user=request.user, pk=pk)
-        units = selectors.unit_list(user=request.user).filter(
-            pk__in=selectors.access_for(request.user).leader_unit_ids, courses__citizen=citizen
-        )
-        if not units.exists():
-            from django.http import Http404
-
-            raise Http404("Not a leader of the citizen's unit")
-        return citizen, units.distinct()
+        return citizen, selectors.access_request_units(user=request.user, citizen=citizen)
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            citizen, units = self.setup_objects(request, pk)
-            services.audit_log(
-                user=request.user,
-                action=AuditEntry.Action.READ,
-                citizen_id=citizen.pk,
-                obj=citizen,
-                purpose="access_request_form",
-            )
-            requests = list(selectors.access_request_list(user=request.user, citizen=citizen))
+        citizen, units = self.setup_objects(request, pk)
+        services.audit_read(user=request.user, obj=citizen, purpose="access_request_form", citizen_id=citizen.pk)
+        requests = list(selectors.access_request_list(user=request.user, citizen=citizen))
         form = AccessRequestForm(units=units, initial={"received_on": timezone.localdate()})
         return render(request, self.template_name, {"form": form, "citizen": citizen, "requests": requests})
 
@@ -103,7 +62,7 @@ class CitizenRecordView(RoleRequiredMixin, View):
     role = "caseworker"
 
     def get(self, request, pk: int):
-        access_request, citizen, record = _record_with_audit(request, pk, "citizen_record")
+        access_request, citizen, record = gdpr.record_for_request(user=request.user, pk=pk, purpose="citizen_record")
         return render(
             request,
             "tracker/gdpr_record.html",
@@ -117,7 +76,9 @@ class CitizenRecordJSONView(RoleRequiredMixin, View):
     role = "caseworker"
 
     def get(self, request, pk: int):
-        access_request, citizen, record = _record_with_audit(request, pk, "citizen_record_json")
+        access_request, citizen, record = gdpr.record_for_request(
+            user=request.user, pk=pk, purpose="citizen_record_json"
+        )
         response = HttpResponse(
             json.dumps(record, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
         )

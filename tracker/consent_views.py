@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,10 +31,8 @@ class ConsentView(RoleRequiredMixin, View):
         return {"citizen": citizen, "form": form, "consents": consents, "today": timezone.localdate()}
 
     def get(self, request, pk: int):
-        with transaction.atomic():
-            citizen = selectors.citizen_get(user=request.user, pk=pk)
-            services.audit_read(user=request.user, obj=citizen, purpose="consent_form", citizen_id=citizen.pk)
-            return render(request, self.template_name, self.context(citizen, self.form()))
+        citizen = services.read_logged(selectors.citizen_get, user=request.user, purpose="consent_form", pk=pk)
+        return render(request, self.template_name, self.context(citizen, self.form()))
 
     def post(self, request, pk: int):
         citizen = selectors.citizen_get(user=request.user, pk=pk)

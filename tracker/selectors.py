@@ -311,3 +311,12 @@ def collaboration_get(*, user, pk: int):
         )
     except Collaboration.DoesNotExist:
         raise Http404("No such collaboration") from None
+
+
+def access_request_units(*, user, citizen: Citizen) -> QuerySet[OrganisationUnit]:
+    """The units where the user may register the citizen's access request: units they lead where the citizen has a
+    course; 404 when there is none (a caseworker learns nothing about whether the citizen exists elsewhere)."""
+    units = unit_list(user=user).filter(pk__in=access_for(user).leader_unit_ids, courses__citizen=citizen)
+    if not units.exists():
+        raise Http404("Not a leader of the citizen's unit")
+    return units.distinct()

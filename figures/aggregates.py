@@ -134,14 +134,10 @@ def _gas(goals: dict[int, list], period: Period) -> dict[int, float]:
     return engine.gas_by_course(rows)
 
 
-def _active(r: CourseRecord, start: datetime.date, end: datetime.date) -> bool:
-    return r.start <= end and (r.end is None or r.end >= start)
-
-
 def _row(recs, occ, goals, collabs, instrument: Instrument, params: Params, period: Period) -> dict:
     mine = []
     for r in recs:
-        if _active(r, period.start, period.end):
+        if engine.active_in(r, period.start, period.end):
             cut = tuple(o for o in occ.get(r.course_id, ()) if o.date <= period.end)
             mine.append(dataclasses.replace(r, occasions={instrument.pk: cut}))
     courses, index = [], {}
@@ -161,7 +157,7 @@ def _row(recs, occ, goals, collabs, instrument: Instrument, params: Params, peri
         q_start, q_end = max(q_start, period.start), min(q_end, period.end)
         entries = []
         for r in mine:
-            if not _active(r, q_start, q_end):
+            if not engine.active_in(r, q_start, q_end):
                 continue
             t = engine.trajectory(r, q_start, q_end, params, instrument.pk)
             measured = t.latest.score if t.latest is not None and t.latest.date >= q_start else None

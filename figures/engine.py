@@ -167,7 +167,14 @@ def group_figures(
             g.changes.append(t.change)
             g.categories.append(t.category)
             g.baseline_scores.append(t.baseline.score)
-    for course_id, score in (gas or {}).items():
+    return add_goals_and_collaborations(g, course_ids, (gas or {}).items(), collaborations)
+
+
+def add_goals_and_collaborations(
+    g: GroupFigures, course_ids: set[int], gas: Iterable[Sequence], collaborations: Iterable[Sequence]
+) -> GroupFigures:
+    """Add the GAS T-scores (course, score) and collaborations (course, citizen) of the group's courses."""
+    for course_id, score in gas:
         if course_id in course_ids:
             g.gas_course_ids.append(course_id)
             g.gas_scores.append(score)
@@ -215,7 +222,7 @@ def quarterly(
     for year, quarter in quarters_between(period.start, period.end):
         q_start, q_end = quarter_bounds(year, quarter)
         q_start, q_end = max(q_start, period.start), min(q_end, period.end)
-        trajs = [trajectory(r, q_start, q_end, params, instrument_id) for r in records if _active(r, q_start, q_end)]
+        trajs = [trajectory(r, q_start, q_end, params, instrument_id) for r in records if active_in(r, q_start, q_end)]
         latest = [t.latest for t in trajs if t.latest is not None and t.latest.date >= q_start]
         scores = [o.score for o in latest if o.score is not None]
         out.append(
@@ -232,5 +239,6 @@ def quarterly(
     return out
 
 
-def _active(r: CourseRecord, start: datetime.date, end: datetime.date) -> bool:
+def active_in(r: CourseRecord, start: datetime.date, end: datetime.date) -> bool:
+    """The course overlaps [start, end] (``records.active_q`` as a test on one record)."""
     return r.start <= end and (r.end is None or r.end >= start)

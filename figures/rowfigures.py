@@ -57,16 +57,7 @@ def group_figures(
             g.changes.append(score - base)
             g.categories.append(category)
             g.baseline_scores.append(base)
-    for course_id, score in gas:
-        if course_id in ids:
-            g.gas_course_ids.append(course_id)
-            g.gas_scores.append(score)
-    for course_id, citizen_id in collaborations:
-        if course_id in ids:
-            g.collaborations += 1
-            g.collaboration_ids.append(course_id)
-            g.collab_citizens.add(citizen_id)
-    return g
+    return engine.add_goals_and_collaborations(g, ids, gas, collaborations)
 
 
 def quarterly(

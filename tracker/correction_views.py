@@ -85,22 +85,13 @@ class CollaborationUpdateView(RoleRequiredMixin, View):
         collab = selectors.collaboration_get(user=request.user, pk=pk)
         form = CollaborationEditForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             ok, _collaboration = apply_service(
                 form,
                 services.collaboration_correct,
                 user=request.user,
                 collaboration=collab,
-                reason=data["reason"],
-                partner=data["partner"],
-                new_partner_name=data["partner_name"],
-                new_partner_sector=data["new_partner_sector"],
-                kind=data["kind"],
-                date=data["date"],
-                initiated_by=data["initiated_by"],
-                citizen_participated=data["citizen_participated"],
-                usefulness=data["usefulness"],
-                note=data["note"],
+                reason=form.cleaned_data["reason"],
+                **form.service_kwargs(),
             )
             if ok:
                 messages.success(request, _("Samarbejdet er rettet."))

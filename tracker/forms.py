@@ -137,6 +137,21 @@ class CollaborationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
 
+    def service_kwargs(self) -> dict:
+        """The cleaned fields as ``collaboration_log`` and ``collaboration_correct`` take them."""
+        data = self.cleaned_data
+        return {
+            "partner": data["partner"],
+            "new_partner_name": data["partner_name"],
+            "new_partner_sector": data["new_partner_sector"],
+            "kind": data["kind"],
+            "date": data["date"],
+            "initiated_by": data["initiated_by"],
+            "citizen_participated": data["citizen_participated"],
+            "usefulness": data["usefulness"],
+            "note": data["note"],
+        }
+
     def clean(self):
         cleaned = super().clean()
         name = (cleaned.get("partner_name") or "").strip()

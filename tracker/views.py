@@ -160,21 +160,12 @@ class CollaborationCreateView(RoleRequiredMixin, View):
         course = selectors.course_get(user=request.user, pk=pk)
         form = CollaborationForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             ok, _collaboration = apply_service(
                 form,
                 services.collaboration_log,
                 user=request.user,
                 course=course,
-                partner=data["partner"],
-                new_partner_name=data["partner_name"],
-                new_partner_sector=data["new_partner_sector"],
-                kind=data["kind"],
-                date=data["date"],
-                initiated_by=data["initiated_by"],
-                citizen_participated=data["citizen_participated"],
-                usefulness=data["usefulness"],
-                note=data["note"],
+                **form.service_kwargs(),
             )
             if ok:
                 messages.success(request, _("Samarbejdet er registreret."))

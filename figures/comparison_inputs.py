@@ -7,6 +7,7 @@ values in the same order (course id), so the published comparison is the same (t
 from __future__ import annotations
 
 import datetime
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -17,6 +18,7 @@ from figures.periods import Period
 from outcomes import casemix
 from outcomes.models import Instrument
 from outcomes.summaries import Params
+from tracker import dataversion
 
 B_DATE, B_SCORE, F_SCORE, BIRTH, GENDER, FIRST = (
     C[n] for n in ("b_date", "b_score", "f_score", "birth_year", "gender", "first")
@@ -84,37 +86,69 @@ def from_records(
     return groups, paired
 
 
+@dataclass
+class GroupInputs:
+    """A row's figure set and trend and its paired courses as ``(course, baseline, change, improved, age, gender,
+    first)``, in course order: what the comparison needs of one row, cached under the stamp of its units."""
+
+    group: Group
+    paired: list[tuple]
+
+
 def from_rows(
     group_of: dict[int, int], names: dict[int, str], scope: records.Scope, period: Period, instrument: Instrument
 ) -> tuple[dict[int, Group], list[CasemixRow]]:
+    """Each row's inputs from the cache at the stamp of its units, the missing ones from the pre-aggregated rows
+    (one batch): after a write in one unit, only its row is computed again."""
     params = Params.of(instrument)
-    datas = aggregates.load(group_of, instrument, period)
+    members: dict[int, list[int]] = defaultdict(list)
+    for unit_id in sorted(group_of):
+        members[group_of[unit_id]].append(unit_id)
+    common = {
+        "instrument": instrument.pk,
+        "parameters": params.key(),
+        "period": [period.start, period.end],
+        "legal_basis": scope.legal_basis_id,
+    }
+    items = {
+        group: ({**common, "group": group, "name": names[group], "units": units}, units)
+        for group, units in sorted(members.items())
+    }
+
+    def compute(missing: list[int]) -> dict[int, GroupInputs]:
+        datas = aggregates.load([u for group in missing for u in members[group]], instrument, period)
+        return {
+            group: _group_inputs(group, names[group], [datas[u] for u in members[group]], scope, params)
+            for group in missing
+        }
+
+    parts = dataversion.cached_many("comparison-row", items, compute)
+    groups = {group: parts[group].group for group in sorted(parts)}
+    # Every row's paired courses in course order (as the per-course path gives them).
+    tagged = [[(p[0], group, p) for p in parts[group].paired] for group in sorted(parts)]
+    paired = [CasemixRow(group, *p[1:]) for _course, group, p in heapq.merge(*tagged)]
+    return groups, paired
+
+
+def _group_inputs(group: int, name: str, mine: list[dict], scope: records.Scope, params: Params) -> GroupInputs:
     basis = scope.legal_basis_id
-    units_of: dict[int, list[int]] = defaultdict(list)
-    for unit_id in sorted(datas):
-        units_of[group_of[unit_id]].append(unit_id)
-    groups = {}
-    paired = []
-    for group in sorted(set(group_of.values())):
-        mine = [datas[u] for u in units_of[group]]
-        rows = [c for d in mine for c in rowfigures.courses(d, basis)]
-        if len(mine) > 1:
-            rows.sort(key=lambda c: c[0])  # each row's courses are stored in course order
-        gas = sorted(g for d in mine for g in d["g"])
-        collab = [k for d in mine for k in d["k"]]
-        figures = rowfigures.group_figures(group, names[group], rows, params, gas=gas, collaborations=collab)
-        quarters = rowfigures.quarterly(mine, basis, params, key=group, full=False)
-        groups[group] = Group(figures, quarters)
-        paired.extend((c[0], group, c) for c in rows if rowfigures.paired(c))
-    paired.sort(key=lambda p: p[0])
+    rows = [c for d in mine for c in rowfigures.courses(d, basis)]
+    if len(mine) > 1:
+        rows.sort(key=lambda c: c[0])  # each row's courses are stored in course order
+    gas = sorted(g for d in mine for g in d["g"])
+    collab = [k for d in mine for k in d["k"]]
+    figures = rowfigures.group_figures(group, name, rows, params, gas=gas, collaborations=collab)
+    quarters = rowfigures.quarterly(mine, basis, params, key=group, full=False)
     ordinal = datetime.date.fromordinal
-    rows_out = []
-    for _course, group, c in paired:
+    paired = []
+    for c in rows:
+        if not rowfigures.paired(c):
+            continue
         base, score = c[B_SCORE], c[F_SCORE]
         category = rowfigures.classify(base, score, params)[1]
-        rows_out.append(
-            CasemixRow(
-                group,
+        paired.append(
+            (
+                c[0],
                 base,
                 score - base,
                 category in engine.IMPROVING,
@@ -123,4 +157,4 @@ def from_rows(
                 "first" if c[FIRST] else "again",
             )
         )
-    return groups, rows_out
+    return GroupInputs(Group(figures, quarters), paired)

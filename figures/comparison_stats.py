@@ -7,13 +7,13 @@ import datetime
 from collections import defaultdict
 
 import numpy as np
-from scipy import stats
 
 from figures import disclosure
 from figures.comparison_inputs import CasemixRow, Group
 from figures.comparison_types import Comparison, ComparisonRow
 from outcomes import casemix, statistics
 from outcomes.models import Instrument
+from outcomes.statistics.quantiles import chi2_ppf, t_ppf
 from outcomes.summaries import Params
 from tracker.models import OrganisationUnit
 
@@ -219,7 +219,7 @@ def centre_lines(comparison: Comparison, groups: dict[int, Group]) -> None:
         comparison.pooled_sd = _pooled_sd(comparison, [c for r in shown for c in groups[r.key].figures.changes])
     for r in shown:
         if comparison.disclosed and comparison.pooled_sd and r.paired >= 2:
-            half = float(stats.t.ppf(0.975, r.paired - 1)) * comparison.pooled_sd / r.paired**0.5
+            half = t_ppf(0.975, r.paired - 1) * comparison.pooled_sd / r.paired**0.5
             r.change_ci = (round(r.mean_change - half, 1), round(r.mean_change + half, 1))
             if r.adjusted_change is not None:
                 r.adjusted_ci = (round(r.adjusted_change - half, 1), round(r.adjusted_change + half, 1))
@@ -249,7 +249,7 @@ def funnel_limits(comparison: Comparison, adjust: bool) -> None:
         od = statistics.overdispersion([r.improved for r in eligible], [r.paired for r in eligible], target=target)
         comparison.phi = od["phi"]
         units = len(eligible)
-        present = units * od["phi"] > float(stats.chi2.ppf(0.95, units - 1))
+        present = units * od["phi"] > chi2_ppf(0.95, units - 1)
         if adjust and present:
             tau2 = od["tau2"]
             comparison.tau2 = tau2
@@ -260,7 +260,7 @@ def funnel_limits(comparison: Comparison, adjust: bool) -> None:
         od = statistics.overdispersion_means(
             [r.mean_change for r in with_mean], [r.paired for r in with_mean], target=overall.mean_change, sd=sd
         )
-        if len(with_mean) * od["phi"] > float(stats.chi2.ppf(0.95, len(with_mean) - 1)):
+        if len(with_mean) * od["phi"] > chi2_ppf(0.95, len(with_mean) - 1):
             mean_tau2 = od["tau2"]
             comparison.mean_tau2 = mean_tau2
             comparison.overdispersion = "additive"

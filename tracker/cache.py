@@ -3,8 +3,9 @@ table and encoding, with two economies for tracker/dataversion.py, whose every m
 needs the data stamp:
 
 - a write is one statement (``INSERT … ON CONFLICT DO UPDATE``) instead of a transaction with a count, a look-up
-  and an insert or update; the bound (``MAX_ENTRIES``, ``CULL_FREQUENCY``) is kept by :meth:`cull_if_full`, which
-  every data write calls (only a new stamp or new parameters add entries) and ``manage.py prune_cache``;
+  and an insert or update, and so is a write of many entries (``set_many``); the bound (``MAX_ENTRIES``,
+  ``CULL_FREQUENCY``) is kept by :meth:`cull_if_full`, which every data write calls (only a new stamp or new
+  parameters add entries) and ``manage.py prune_cache``;
 - :meth:`read_at_stamp` reads the stamp and the entry stored at exactly that stamp in one query, so a hit costs one
   query, as it did when the entries were a table of our own.
 
@@ -36,21 +37,36 @@ class FiguresDatabaseCache(DatabaseCache):
         db, connection = self._db()
         if connection.vendor not in ("sqlite", "postgresql"):
             return super().set(key, value, timeout, version)
-        key = self.make_and_validate_key(key, version=version)
+        self._upsert(connection, {key: value}, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """Every entry in one statement (Django's sets them one by one)."""
+        db, connection = self._db()
+        if connection.vendor not in ("sqlite", "postgresql"):
+            return super().set_many(data, timeout, version)
+        if data:
+            self._upsert(connection, data, timeout, version)
+        return []
+
+    def _upsert(self, connection, data: dict, timeout, version) -> None:
         timeout = self.get_backend_timeout(timeout)
         if timeout is None:
             expires = datetime.datetime.max
         else:
             expires = datetime.datetime.fromtimestamp(timeout, tz=datetime.UTC if settings.USE_TZ else None)
         expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
-        encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        params = []
+        for key, value in data.items():
+            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            params += [self.make_and_validate_key(key, version=version), encoded, expires]
         q = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {q(self._table)} ({q('cache_key')}, {q('value')}, {q('expires')}) VALUES (%s, %s, %s) "
-                f"ON CONFLICT ({q('cache_key')}) DO UPDATE SET {q('value')} = excluded.{q('value')}, "
+                f"INSERT INTO {q(self._table)} ({q('cache_key')}, {q('value')}, {q('expires')}) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(data))
+                + f" ON CONFLICT ({q('cache_key')}) DO UPDATE SET {q('value')} = excluded.{q('value')}, "
                 f"{q('expires')} = excluded.{q('expires')}",
-                [key, encoded, expires],
+                params,
             )
 
     def read_at_stamp(self, stamp_query, key: str) -> tuple[int, str, Any] | None:

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import numpy as np
-from scipy import stats
+
+from .quantiles import norm_ppf
 
 
 def _num(x: float, name: str) -> float:
@@ -36,7 +37,7 @@ def _level(level: float) -> float:
 
 def _z(level: float) -> float:
     """Two-sided normal quantile: 1.959964 for 0.95, 3.090232 for 0.998."""
-    return float(stats.norm.ppf(0.5 + _level(level) / 2))
+    return norm_ppf(0.5 + _level(level) / 2)
 
 
 def _array(values: Iterable[float], name: str, min_len: int = 1) -> np.ndarray:

@@ -6,9 +6,10 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from ._checks import _array, _count, _level, _num, _positive, _z
+from .quantiles import chi2_ppf
 
 
 def _interpolated_binomial_quantile(p: float, n: int, theta: float) -> float:
@@ -111,7 +112,7 @@ def funnel_limits_ratio(expected: float, *, level: float) -> tuple[float, float]
     """
     e = _positive(expected, "expected")
     p = (1 - _level(level)) / 2
-    return float(stats.chi2.ppf(p, 2 * e)) / (2 * e), float(stats.chi2.ppf(1 - p, 2 * e + 2)) / (2 * e)
+    return chi2_ppf(p, 2 * e) / (2 * e), chi2_ppf(1 - p, 2 * e + 2) / (2 * e)
 
 
 def _dl_tau2(q: float, weights: np.ndarray) -> float:

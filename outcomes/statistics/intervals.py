@@ -6,9 +6,9 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
-from scipy import stats
 
 from ._checks import _array, _count, _level, _pair, _z
+from .quantiles import t_ppf
 
 
 def mean_change_ci(changes: Iterable[float], *, level: float = 0.95) -> tuple[float, float, float]:
@@ -19,7 +19,7 @@ def mean_change_ci(changes: Iterable[float], *, level: float = 0.95) -> tuple[fl
     x = _array(changes, "changes")
     if x.size < 2:
         raise ValueError("a confidence interval needs at least 2 changes, got 1")
-    t = float(stats.t.ppf(0.5 + _level(level) / 2, x.size - 1))
+    t = t_ppf(0.5 + _level(level) / 2, x.size - 1)
     mean, half = float(x.mean()), t * float(x.std(ddof=1)) / math.sqrt(x.size)
     return mean, mean - half, mean + half
 

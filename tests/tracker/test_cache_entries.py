@@ -7,11 +7,13 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime
+import io
 import pickle
 from collections import namedtuple
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -24,11 +26,25 @@ from tracker import dataversion, plaindata
 from tracker.models import DataVersion, OrganisationUnit
 
 
-def stored_entries() -> list:
-    """Every entry of the database cache table, unpickled the way Django's database cache stores them."""
+def stored_entries() -> list[bytes]:
+    """Every entry of the database cache table, unpickled the way Django's database cache stores them: each is the
+    bytes ``plaindata.dumps`` made."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT value FROM effektspor_figures")
         return [pickle.loads(base64.b64decode(value)) for (value,) in cursor.fetchall()]
+
+
+def named_globals(data: bytes) -> set[str]:
+    """The classes and functions a pickle names: what unpickling it imports and calls."""
+    found = set()
+
+    class Recorder(pickle.Unpickler):
+        def find_class(self, module, name):
+            found.add(f"{module}.{name}")
+            return super().find_class(module, name)
+
+    Recorder(io.BytesIO(data)).load()
+    return found
 
 
 @pytest.mark.django_db
@@ -43,12 +59,18 @@ def test_no_cached_entry_holds_a_model_instance(client, world):
 
     entries = stored_entries()
     assert len(entries) >= 4  # the comparisons, the unit dashboard and both page bodies
+    model_code = {f"{m.__module__}.{m.__qualname__}" for m in apps.get_models()} | {
+        "django.db.models.base.model_unpickle",
+        "django.db.models.base.ModelState",
+    }
+    names = set()
     for entry in entries:
-        assert plaindata.model_instances(entry) == []
-    # The comparison held instances (instrument, root, breadcrumbs): stored as their plain data.
-    assert any(
-        isinstance(item, plaindata.InstanceData) for entry in entries for item in _walk(entry) if item is not None
-    )
+        assert isinstance(entry, bytes)
+        names |= named_globals(entry)
+    assert not names & model_code, names & model_code
+    # The comparison held instances (instrument, root, breadcrumbs): stored as their plain data, rebuilt by
+    # plaindata's own function.
+    assert {"tracker.plaindata.InstanceData", "tracker.plaindata._instance"} <= names
     # Read back from the cache they are instances again, equal to what was computed, and cost no query to rebuild.
     with CaptureQueriesContext(connection) as ctx:
         hit = unit_comparison(user=world.charlie, instrument=who5, period=period, disclose=False)
@@ -58,19 +80,6 @@ def test_no_cached_entry_holds_a_model_instance(client, world):
     assert hit.root == fresh.root and [u.pk for u in hit.breadcrumbs] == [u.pk for u in fresh.breadcrumbs]
     assert all(isinstance(u, OrganisationUnit) for u in hit.breadcrumbs)
     assert hit.rows == fresh.rows
-
-
-def _walk(value):
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        yield item
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
 
 
 @pytest.mark.django_db
@@ -121,22 +130,27 @@ def test_plain_data_round_trip(world):
     unit = OrganisationUnit.objects.select_related("parent").get(pk=world.unit_a.pk)
     unit.n = 7  # an annotation
     value = Holder(unit, [world.unit_b, 3], ("a", unit), {"p": Point(1, unit), "q": [1, 2]})
-    plain, holes = plaindata.dehydrate(value)
+    data = plaindata.dumps(value)
     assert value.unit is unit  # the value itself is unchanged
-    assert plaindata.model_instances(plain) == []
-    assert plain.plain["q"] is value.plain["q"]  # only the containers that held instances are copied
-    stored = pickle.loads(pickle.dumps((plain, holes)))
+    # Django pickles an instance as model_unpickle(app label, model name) and its ModelState: ours names neither.
+    model_code = {f"{m.__module__}.{m.__qualname__}" for m in apps.get_models()} | {
+        "django.db.models.base.model_unpickle",
+        "django.db.models.base.ModelState",
+    }
+    assert "django.db.models.base.model_unpickle" in named_globals(pickle.dumps(value))
+    assert not named_globals(data) & model_code
     with CaptureQueriesContext(connection) as ctx:
-        back = plaindata.rehydrate(*stored)
+        back = plaindata.loads(data)
         assert back.unit.parent.pk == unit.parent.pk  # the related instance it had loaded came along
     assert len(ctx) == 0
     assert back.unit == unit and back.unit.name == unit.name and back.unit.n == 7
     assert back.units[0] == world.unit_b and back.units[1] == 3
     assert back.pair[1] == unit and isinstance(back.plain["p"], Point) and back.plain["p"].unit == unit
+    assert back.pair[1] is back.unit  # one instance stays one instance
     assert not back.unit._state.adding
-    assert plaindata.dehydrate({"a": [1, "x"]}) == ({"a": [1, "x"]}, None)
+    assert plaindata.loads(plaindata.dumps({"a": [1, "x"]})) == {"a": [1, "x"]}
     with pytest.raises(TypeError):
-        plaindata.dehydrate({"units": OrganisationUnit.objects.all()})
+        plaindata.dumps({"units": OrganisationUnit.objects.all()})
 
 
 @pytest.mark.django_db
@@ -147,7 +161,7 @@ def test_prune_cache_keeps_the_newest_entries():
     with connection.cursor() as cursor:
         cursor.execute("SELECT cache_key, value FROM effektspor_figures")
         for key, value in cursor.fetchall():
-            i = pickle.loads(base64.b64decode(value))[0]
+            i = plaindata.loads(pickle.loads(base64.b64decode(value)))
             expires = connection.ops.adapt_datetimefield_value(
                 datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(minutes=i)
             )

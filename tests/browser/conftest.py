@@ -18,6 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.browser.first_visit import FIRST_VISITS, TIMINGS_FILE, summary_lines
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Watched, watch
 from tests.factories import DirectorScopeFactory, MembershipFactory
 
@@ -103,3 +104,13 @@ def site(browser, live_server):
     return SimpleNamespace(
         unit=unit, caseworker=caseworker, leader=leader, director=director, password=factories.PASSWORD
     )
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The first visit to the chart pages (tests/browser/test_first_visit.py), when it ran: reported, not asserted."""
+    timings = config.stash.get(FIRST_VISITS, None)
+    if timings:
+        terminalreporter.write_sep("-", "first visit to the chart pages: empty browser cache, loopback, ms since start")
+        for line in summary_lines(timings):
+            terminalreporter.write_line(line)
+        terminalreporter.write_line(f"(written to {TIMINGS_FILE.relative_to(TIMINGS_FILE.parents[1])})")

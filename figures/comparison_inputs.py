@@ -7,12 +7,10 @@ values in the same order (course id), so the published comparison is the same (t
 from __future__ import annotations
 
 import datetime
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from figures import aggregates, engine, records, rowfigures
+from figures import aggregates, disclosure, engine, records, rowfigures
 from figures.aggregates import C
 from figures.periods import Period
 from outcomes import casemix
@@ -29,18 +27,58 @@ B_DATE, B_SCORE, F_SCORE, BIRTH, GENDER, FIRST = (
 class Group:
     figures: engine.GroupFigures
     quarters: list[engine.QuarterFigures] = field(default_factory=list)
+    keys: dict | None = None  # the cell keys of its figures (``cell_keys``), kept with the row once computed
+
+    def cell_keys(self) -> dict:
+        """The disclosure cell keys of the row's figures and of each quarter's (``figures.disclosure``)."""
+        if self.keys is None:
+            f = self.figures
+            self.keys = {
+                "citizens": disclosure.cell_key("citizen", f.active_citizens),
+                "courses": disclosure.cell_key("course", f.paired_ids),
+                "gas": disclosure.cell_key("course", f.gas_course_ids),
+                "collab": disclosure.cell_key("citizen", f.collab_citizens),
+                "quarters": [disclosure.cell_key("citizen", q.figures.active_citizens) for q in self.quarters],
+            }
+        return self.keys
 
 
-class CasemixRow(NamedTuple):
-    """A paired course: its row, baseline score, change, whether improved, and the citizen at baseline."""
+CASEMIX_FIELDS = ("course", "group", "baseline", "change", "improved", "age", "gender", "first")
 
-    group: int
-    baseline: float
-    change: float
-    improved: bool
-    age: str
-    gender: str
-    first: str
+
+@dataclass
+class Casemix:
+    """The paired courses in course order, as columns: course id, row, baseline score, change, whether improved,
+    and the citizen at baseline (age group, sex, first course or again)."""
+
+    course: list[int] = field(default_factory=list)
+    group: list[int] = field(default_factory=list)
+    baseline: list[float] = field(default_factory=list)
+    change: list[float] = field(default_factory=list)
+    improved: list[bool] = field(default_factory=list)
+    age: list[str] = field(default_factory=list)
+    gender: list[str] = field(default_factory=list)
+    first: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.course)
+
+    def add(self, *values) -> None:
+        for name, value in zip(CASEMIX_FIELDS, values, strict=True):
+            getattr(self, name).append(value)
+
+    @classmethod
+    def merged(cls, parts: list[Casemix]) -> Casemix:
+        """The parts' courses together, in course order (each part is in course order)."""
+        out = cls()
+        for name in CASEMIX_FIELDS:
+            setattr(out, name, [v for part in parts for v in getattr(part, name)])
+        if len(parts) > 1:
+            order = sorted(range(len(out.course)), key=out.course.__getitem__)
+            for name in CASEMIX_FIELDS:
+                column = getattr(out, name)
+                setattr(out, name, [column[i] for i in order])
+        return out
 
 
 def _age(base_date: datetime.date, birth_year: int | None) -> str:
@@ -49,7 +87,7 @@ def _age(base_date: datetime.date, birth_year: int | None) -> str:
 
 def from_records(
     group_of: dict[int, int], names: dict[int, str], scope: records.Scope, period: Period, instrument: Instrument
-) -> tuple[dict[int, Group], list[CasemixRow]]:
+) -> tuple[dict[int, Group], Casemix]:
     params = Params.of(instrument)
     course_records = records.course_records(scope, period, [instrument])
     trajs = sorted(engine.trajectories(course_records, period, params, instrument.pk), key=lambda t: t.record.course_id)
@@ -70,34 +108,34 @@ def from_records(
         figures = engine.group_figures(group, names[group], mine, gas=gas[group], collaborations=collab[group])
         quarters = engine.quarterly([t.record for t in mine], period, params, instrument.pk, key=group)
         groups[group] = Group(figures, quarters)
-    paired = [
-        CasemixRow(
-            group_of[t.record.unit_id],
-            t.baseline.score,
-            t.change,
-            t.category in engine.IMPROVING,
-            _age(t.baseline.date, t.record.birth_year),
-            t.record.gender,
-            "first" if t.record.first_course else "again",
-        )
-        for t in trajs
-        if t.paired
-    ]
+    paired = Casemix()
+    for t in trajs:
+        if t.paired:
+            paired.add(
+                t.record.course_id,
+                group_of[t.record.unit_id],
+                t.baseline.score,
+                t.change,
+                t.category in engine.IMPROVING,
+                _age(t.baseline.date, t.record.birth_year),
+                t.record.gender,
+                "first" if t.record.first_course else "again",
+            )
     return groups, paired
 
 
 @dataclass
 class GroupInputs:
-    """A row's figure set and trend and its paired courses as ``(course, baseline, change, improved, age, gender,
-    first)``, in course order: what the comparison needs of one row, cached under the stamp of its units."""
+    """What the comparison needs of one row, cached under the stamp of its units: its figure set, trend and cell
+    keys, and its paired courses."""
 
     group: Group
-    paired: list[tuple]
+    paired: Casemix
 
 
 def from_rows(
     group_of: dict[int, int], names: dict[int, str], scope: records.Scope, period: Period, instrument: Instrument
-) -> tuple[dict[int, Group], list[CasemixRow]]:
+) -> tuple[dict[int, Group], Casemix]:
     """Each row's inputs from the cache at the stamp of its units, the missing ones from the pre-aggregated rows
     (one batch): after a write in one unit, only its row is computed again."""
     params = Params.of(instrument)
@@ -109,6 +147,7 @@ def from_rows(
         "parameters": params.key(),
         "period": [period.start, period.end],
         "legal_basis": scope.legal_basis_id,
+        "disclosure": disclosure.key_digest(),  # the cell keys are kept with the row
     }
     items = {
         group: ({**common, "group": group, "name": names[group], "units": units}, units)
@@ -125,9 +164,7 @@ def from_rows(
     parts = dataversion.cached_many("comparison-row", items, compute)
     groups = {group: parts[group].group for group in sorted(parts)}
     # Every row's paired courses in course order (as the per-course path gives them).
-    tagged = [[(p[0], group, p) for p in parts[group].paired] for group in sorted(parts)]
-    paired = [CasemixRow(group, *p[1:]) for _course, group, p in heapq.merge(*tagged)]
-    return groups, paired
+    return groups, Casemix.merged([parts[group].paired for group in sorted(parts)])
 
 
 def _group_inputs(group: int, name: str, mine: list[dict], scope: records.Scope, params: Params) -> GroupInputs:
@@ -140,21 +177,22 @@ def _group_inputs(group: int, name: str, mine: list[dict], scope: records.Scope,
     figures = rowfigures.group_figures(group, name, rows, params, gas=gas, collaborations=collab)
     quarters = rowfigures.quarterly(mine, basis, params, key=group, full=False)
     ordinal = datetime.date.fromordinal
-    paired = []
+    paired = Casemix()
     for c in rows:
         if not rowfigures.paired(c):
             continue
         base, score = c[B_SCORE], c[F_SCORE]
         category = rowfigures.classify(base, score, params)[1]
-        paired.append(
-            (
-                c[0],
-                base,
-                score - base,
-                category in engine.IMPROVING,
-                _age(ordinal(c[B_DATE]), c[BIRTH]),
-                c[GENDER],
-                "first" if c[FIRST] else "again",
-            )
+        paired.add(
+            c[0],
+            group,
+            base,
+            score - base,
+            category in engine.IMPROVING,
+            _age(ordinal(c[B_DATE]), c[BIRTH]),
+            c[GENDER],
+            "first" if c[FIRST] else "again",
         )
-    return GroupInputs(Group(figures, quarters), paired)
+    inputs = GroupInputs(Group(figures, quarters), paired)
+    inputs.group.cell_keys()
+    return inputs

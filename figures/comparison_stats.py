@@ -9,7 +9,7 @@ from collections import defaultdict
 import numpy as np
 
 from figures import disclosure
-from figures.comparison_inputs import CasemixRow, Group
+from figures.comparison_inputs import Casemix, Group
 from figures.comparison_types import Comparison, ComparisonRow
 from outcomes import casemix, statistics
 from outcomes.models import Instrument
@@ -33,10 +33,8 @@ def publish_row(
         key=f.key, name=f.name, is_leaf=unit.kind == OrganisationUnit.Kind.UNIT, parent_id=unit.parent_id
     )
     step = _step(instrument)
-    citizens_key = disclosure.cell_key("citizen", f.active_citizens)
-    courses_key = disclosure.cell_key("course", f.paired_ids)
-    gas_key = disclosure.cell_key("course", f.gas_course_ids)
-    collab_key = disclosure.cell_key("citizen", f.collab_citizens)
+    keys = g.cell_keys()
+    citizens_key, courses_key, gas_key, collab_key = (keys[n] for n in ("citizens", "courses", "gas", "collab"))
     summary = f.change
 
     def count(n: int, key: float, figure: str) -> int:
@@ -162,24 +160,20 @@ def suppress_cells(rows: list[ComparisonRow], k: int) -> tuple[list[int | None],
     return totals, grand
 
 
-def adjust_for_casemix(comparison: Comparison, paired: list[CasemixRow]) -> None:
+def adjust_for_casemix(comparison: Comparison, paired: Casemix) -> None:
     """Observed − expected change and O/E improved, adjusting only for the citizen at baseline: baseline score,
     age at baseline, sex and whether it is the citizen's first course — never for properties of the service
     (legal basis, unit kind), which would compare a unit only with its siblings."""
     if len(paired) < 2:
         return
-    baseline = np.array([p.baseline for p in paired], dtype=float)
-    change = np.array([p.change for p in paired], dtype=float)
-    improved = np.array([p.improved for p in paired], dtype=int)
-    factors = {
-        "age": [p.age for p in paired],
-        "gender": [p.gender for p in paired],
-        "first": [p.first for p in paired],
-    }
+    baseline = np.array(paired.baseline, dtype=float)
+    change = np.array(paired.change, dtype=float)
+    improved = np.array(paired.improved, dtype=int)
+    factors = {"age": paired.age, "gender": paired.gender, "first": paired.first}
     expected = casemix.expected_outcomes(baseline=baseline, change=change, improved=improved, factors=factors)
     index: dict[int, list[int]] = defaultdict(list)
-    for i, p in enumerate(paired):
-        index[p.group].append(i)
+    for i, group in enumerate(paired.group):
+        index[group].append(i)
     for row in comparison.rows:
         idx = np.asarray(index.get(row.key, []), dtype=int)
         if row.effect_suppressed or idx.size == 0:
@@ -294,12 +288,11 @@ def quarterly_trends(comparison: Comparison, groups: dict[int, Group], instrumen
         if row.suppressed:
             continue
         points = []
-        for q in groups[row.key].quarters:
+        group = groups[row.key]
+        for q, key in zip(group.quarters, group.cell_keys()["quarters"], strict=True):
             if q.measured < comparison.k or q.mean_score is None:
                 continue
             if disclose:
-                ids = list(q.figures.active_citizens)
-                key = disclosure.cell_key("citizen", ids)
                 n = disclosure.count(q.measured, key, "measured")
                 mean = disclosure.mean(q.mean_score * q.measured, q.measured, key, "score", step)
             else:

@@ -18,7 +18,6 @@ the same protected figure (docs/figures.md, "Disclosure control"). Three layers:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import math
@@ -51,17 +50,35 @@ def _secret() -> bytes:
     return key.encode()
 
 
-@functools.lru_cache(maxsize=500_000)
+def key_digest() -> str:
+    """A digest of the secret the record keys come from: part of the key of anything cached with cell keys."""
+    return hashlib.sha256(b"cell-keys:" + _secret()).hexdigest()[:16]
+
+
 def _record_key(secret: bytes, kind: str, pk: int) -> float:
-    # A memo of a pure function of its arguments (the secret included), not state: every process agrees.
     digest = hmac.new(secret, f"{kind}:{pk}".encode(), hashlib.sha256).digest()
     return 0.25 + int.from_bytes(digest[:8], "big") / 2**64 / 2
+
+
+# A memo of a pure function of its arguments (the secret included), not state: every process agrees. One table
+# per secret and kind, so a look-up is one dict access by id; emptied when it holds more than MEMO_LIMIT keys.
+_memo: dict[tuple[bytes, str], dict[int, float]] = {}
+MEMO_LIMIT = 500_000
 
 
 def cell_key(kind: str, ids: Iterable[int]) -> float:
     """The key of a set of records: the sum of their keys modulo 1 (the same set, the same key)."""
     secret = _secret()
-    return math.fsum(_record_key(secret, kind, pk) for pk in set(ids)) % 1.0
+    table = _memo.get((secret, kind))
+    if table is None or len(table) > MEMO_LIMIT:
+        table = _memo[secret, kind] = {}
+    keys = []
+    for pk in set(ids):
+        key = table.get(pk)
+        if key is None:
+            key = table[pk] = _record_key(secret, kind, pk)
+        keys.append(key)
+    return math.fsum(keys) % 1.0
 
 
 def wave(key: float, figure: str) -> float:

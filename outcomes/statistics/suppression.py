@@ -29,17 +29,19 @@ Cost = tuple[float, ...]
 _FREE: Cost = (0, 0, 0, 0)  # (totals, zero cells, sum of counts, cells) newly hidden
 
 
-def _moves(ext: np.ndarray, a: int, b: int) -> tuple[bool, bool]:
+def _moves(ext: np.ndarray, a: int, b: int, value: float | None = None) -> tuple[bool, bool]:
+    value = float(ext[a, b]) if value is None else value
     if (a == ext.shape[0] - 1) != (b == ext.shape[1] - 1):  # a total, stored negated
-        return bool(ext[a, b] < 0), True
-    return True, bool(ext[a, b] > 0)
+        return value < 0, True
+    return True, value > 0
 
 
 def _arcs(ext: np.ndarray, allowed: np.ndarray) -> dict[int, list[tuple[int, Entry]]]:
     nr, nc = ext.shape
     arcs: dict[int, list[tuple[int, Entry]]] = {v: [] for v in range(nr + nc)}
+    values = ext.tolist()  # plain floats: reading numpy scalars one by one is slow
     for a, b in zip(*(idx.tolist() for idx in np.nonzero(allowed)), strict=True):
-        grow, shrink = _moves(ext, a, b)
+        grow, shrink = _moves(ext, a, b, values[a][b])
         if grow:
             arcs[a].append((nr + b, (a, b)))
         if shrink:

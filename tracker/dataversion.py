@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from tracker import plaindata
 from tracker.cache import MISSING, FiguresDatabaseCache
-from tracker.models import DataVersion, UnitDataVersion
+from tracker.models import DataVersion, UnitDataVersion, UnitTopicVersion
 
 # Entries are keyed by the release, so a deploy never serves figures or HTML computed by the old code.
 RELEASE = getattr(settings, "EFFEKTSPOR_RELEASE", "") or "dev"
@@ -56,10 +56,11 @@ def on_bump(receiver: Callable[[set[int] | None], None]) -> None:
         _bump_receivers.append(receiver)
 
 
-def bump(*, units: Iterable[int] | None = None) -> None:
+def bump(*, units: Iterable[int] | None = None, topic: str | None = None) -> None:
     """Call inside the transaction of a write (tracker.services.audit_log does, for every write it logs).
 
-    ``units``: the units whose figures the write changes; None bumps the global counter (every figure)."""
+    ``units``: the units whose figures the write changes; None bumps the global counter (every figure).
+    ``topic``: the one kind of data the write changes in those units (``topic_of``); None: any kind."""
     units = None if units is None else set(units)
     for receiver in _bump_receivers:
         receiver(units)
@@ -75,8 +76,16 @@ def bump(*, units: Iterable[int] | None = None) -> None:
         if not ids:
             return
         # Rows for units that never had a write; then one increment each (row locks only on these units).
-        UnitDataVersion.objects.bulk_create([UnitDataVersion(unit_id=u, value=0) for u in ids], ignore_conflicts=True)
-        UnitDataVersion.objects.filter(unit_id__in=ids).update(value=F("value") + 1)
+        if topic is None:
+            UnitDataVersion.objects.bulk_create(
+                [UnitDataVersion(unit_id=u, value=0) for u in ids], ignore_conflicts=True
+            )
+            UnitDataVersion.objects.filter(unit_id__in=ids).update(value=F("value") + 1)
+        else:
+            UnitTopicVersion.objects.bulk_create(
+                [UnitTopicVersion(unit_id=u, topic=topic, value=0) for u in ids], ignore_conflicts=True
+            )
+            UnitTopicVersion.objects.filter(unit_id__in=ids, topic=topic).update(value=F("value") + 1)
     # A new stamp is what lets the cache gain entries: keep the database cache within MAX_ENTRIES (one count).
     cache = _cache()
     if isinstance(cache, FiguresDatabaseCache):
@@ -107,31 +116,69 @@ def units_of(obj: Model | None, citizen_id: int | None) -> set[int] | None:
     return None
 
 
-def current(units: Iterable[int] | None = None) -> int:
-    """The stamp of these units' data (None: every unit's): the global counter plus theirs."""
-    return _stamp(units).values_list("stamp", flat=True).first() or 0
+# Topics: the kinds of data a write can be known to change alone (``topic_of``).
+GOALS = "goals"
+COLLABORATIONS = "collaborations"
 
 
-def _stamp(units: Iterable[int] | None):
-    versions = (
-        UnitDataVersion.objects.all()
-        if units is None
-        else UnitDataVersion.objects.filter(unit_id__in=sorted(set(units)))
-    )
-    unit_sum = versions.order_by().annotate(group=Value(1)).values("group").annotate(total=Sum("value")).values("total")
+def measurements_topic(instrument_id: int) -> str:
+    return f"measurements:{instrument_id}"
+
+
+def topic_of(obj: Model | None) -> str | None:
+    """The one kind of data a write of ``obj`` changes: one instrument's measurements, the goals (and their
+    reviews) or the collaborations; None for anything else (every figure of the unit counts it)."""
+    model = obj._meta.label_lower if obj is not None else ""
+    if model == "outcomes.measurement":
+        return measurements_topic(obj.instrument_id)
+    if model in ("outcomes.goal", "outcomes.goalreview"):
+        return GOALS
+    if model == "tracker.collaboration":
+        return COLLABORATIONS
+    return None
+
+
+def current(units: Iterable[int] | None = None, topics: Iterable[str] | None = None) -> int:
+    """The stamp of these units' data (None: every unit's), of these topics (None: every kind): the global
+    counter plus the units' own counters plus their counters of the topics."""
+    return _stamp(units, topics).values_list("stamp", flat=True).first() or 0
+
+
+def _sum(rows):
+    return rows.order_by().annotate(group=Value(1)).values("group").annotate(total=Sum("value")).values("total")
+
+
+def _stamp(units: Iterable[int] | None, topics: Iterable[str] | None = None):
+    versions, by_topic = UnitDataVersion.objects.all(), UnitTopicVersion.objects.all()
+    if units is not None:
+        ids = sorted(set(units))
+        versions, by_topic = versions.filter(unit_id__in=ids), by_topic.filter(unit_id__in=ids)
+    if topics is not None:
+        by_topic = by_topic.filter(topic__in=sorted(set(topics)))
     return DataVersion.objects.filter(pk=1).annotate(
-        stamp=ExpressionWrapper(F("value") + Coalesce(Subquery(unit_sum), 0), output_field=BigIntegerField())
+        stamp=ExpressionWrapper(
+            F("value") + Coalesce(Subquery(_sum(versions)), 0) + Coalesce(Subquery(_sum(by_topic)), 0),
+            output_field=BigIntegerField(),
+        )
     )
 
 
-def cached[T](namespace: str, key: Any, compute: Callable[[], T], *, units: Iterable[int] | None = None) -> T:
-    """``compute()``'s result for ``key`` at the current stamp of ``units`` (None: every unit's data)."""
+def cached[T](
+    namespace: str,
+    key: Any,
+    compute: Callable[[], T],
+    *,
+    units: Iterable[int] | None = None,
+    topics: Iterable[str] | None = None,
+) -> T:
+    """``compute()``'s result for ``key`` at the current stamp of ``units`` (None: every unit's data) and
+    ``topics`` (None: every kind of data; else only writes of these kinds, or of unknown kind, count)."""
     cache = _cache()
     name = entry_key(namespace, key)
-    found = _read(cache, units, name)
+    found = _read(cache, units, name, topics)
     if found is None:  # a database flushed since migrating: the counter starts again, with a new epoch
         DataVersion.objects.get_or_create(pk=1, defaults={"value": 0})
-        found = _read(cache, units, name)
+        found = _read(cache, units, name, topics)
     stamp, epoch, entry = found
     if entry is not MISSING:
         return plaindata.loads(entry)
@@ -140,19 +187,19 @@ def cached[T](namespace: str, key: Any, compute: Callable[[], T], *, units: Iter
     return value
 
 
-def cached_many[T](
-    namespace: str, items: dict[Any, tuple[Any, Iterable[int]]], compute: Callable[[list], dict[Any, T]]
-) -> dict[Any, T]:
-    """``{item: value}``: each item's value for its key at the current stamp of its own units, where ``items`` is
-    ``{item: (key, units)}``; ``compute(missing items)`` computes the ones not cached, together.
+def cached_many[T](namespace: str, items: dict[Any, tuple], compute: Callable[[list], dict[Any, T]]) -> dict[Any, T]:
+    """``{item: value}``: each item's value for its key at the current stamp of its own units and topics, where
+    ``items`` is ``{item: (key, units)}`` or ``{item: (key, units, topics)}`` (topics as in ``cached``);
+    ``compute(missing items)`` computes the ones not cached, together.
 
-    A write in one unit changes the stamp of the items holding that unit only: the rest come from the cache. Three
-    queries on the database cache whatever the number of items (the stamps, the entries, the new entries)."""
+    A write in one unit changes the stamp of the items holding that unit only (and, for a write of one kind of
+    data, only of the items reading that kind): the rest come from the cache. Three queries on the database cache
+    whatever the number of items (the stamps, the entries, the new entries)."""
     if not items:
         return {}
     cache = _cache()
-    epoch, stamps = _stamps({item: units for item, (_key, units) in items.items()})
-    names = {item: f"{entry_key(namespace, key)}@{epoch}-{stamps[item]}" for item, (key, _units) in items.items()}
+    epoch, stamps = _stamps({item: (spec[1], spec[2] if len(spec) > 2 else None) for item, spec in items.items()})
+    names = {item: f"{entry_key(namespace, spec[0])}@{epoch}-{stamps[item]}" for item, spec in items.items()}
     found = cache.get_many(list(names.values()))
     out: dict[Any, T] = {}
     for item, name in names.items():
@@ -166,35 +213,49 @@ def cached_many[T](
     return out
 
 
-def _stamps(groups: dict[Any, Iterable[int]]) -> tuple[str, dict[Any, int]]:
-    """The epoch and each group's stamp, read in one statement (one snapshot of the counters)."""
-    groups = {g: set(units) for g, units in groups.items()}
-    unit_ids = sorted(set().union(*groups.values()))
+def _stamps(specs: dict[Any, tuple[Iterable[int], Iterable[str] | None]]) -> tuple[str, dict[Any, int]]:
+    """The epoch and each item's stamp for its (units, topics), read in one statement (one snapshot of the
+    counters)."""
+    specs = {item: (set(units), None if topics is None else set(topics)) for item, (units, topics) in specs.items()}
+    unit_ids = sorted(set().union(*(units for units, _topics in specs.values())))
     connection = connections[router.db_for_read(DataVersion)]
-    unit_table, version_table = (connection.ops.quote_name(m._meta.db_table) for m in (UnitDataVersion, DataVersion))
-    placeholders = ", ".join(["%s"] * len(unit_ids)) or "NULL"
+    q = connection.ops.quote_name
+    version, unit, topic = (q(m._meta.db_table) for m in (DataVersion, UnitDataVersion, UnitTopicVersion))
+    within = ", ".join(["%s"] * len(unit_ids)) or "NULL"
+    sql = (
+        f"SELECT 0, NULL, epoch, value FROM {version} WHERE id = 1 "  # noqa: S608 — table names from the models
+        f"UNION ALL SELECT 1, unit_id, NULL, value FROM {unit} WHERE unit_id IN ({within}) "
+        f"UNION ALL SELECT 2, unit_id, topic, value FROM {topic} WHERE unit_id IN ({within})"
+    )
     for _attempt in range(2):
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.value, d.epoch, u.unit_id, u.value FROM {version_table} d "  # noqa: S608 — table names
-                f"LEFT JOIN {unit_table} u ON u.unit_id IN ({placeholders}) WHERE d.id = 1",
-                unit_ids,
-            )
+            cursor.execute(sql, unit_ids + unit_ids)
             rows = cursor.fetchall()
-        if rows:
-            base, epoch = rows[0][0], rows[0][1]
-            versions = {unit: value for _b, _e, unit, value in rows if unit is not None}
-            return epoch, {g: base + sum(versions.get(u, 0) for u in units) for g, units in groups.items()}
+        base = [(text, value) for kind, _u, text, value in rows if kind == 0]
+        if base:
+            epoch, value = base[0]
+            own = {u: v for kind, u, _t, v in rows if kind == 1}
+            by_topic: dict[int, list[tuple[str, int]]] = {}
+            for kind, u, text, v in rows:
+                if kind == 2:
+                    by_topic.setdefault(u, []).append((text, v))
+            stamps = {
+                item: value
+                + sum(own.get(u, 0) for u in units)
+                + sum(v for u in units for t, v in by_topic.get(u, ()) if topics is None or t in topics)
+                for item, (units, topics) in specs.items()
+            }
+            return epoch, stamps
         DataVersion.objects.get_or_create(pk=1, defaults={"value": 0})  # a database flushed since migrating
     raise RuntimeError("no data version row")
 
 
-def _read(cache, units, name: str) -> tuple[int, str, Any] | None:
+def _read(cache, units, name: str, topics=None) -> tuple[int, str, Any] | None:
     """The stamp, the epoch and the entry at that stamp (MISSING if none): one query on the database cache, the
     stamp's query and a cache read on another backend."""
     if isinstance(cache, FiguresDatabaseCache):
-        return cache.read_at_stamp(_stamp(units), name)
-    row = _stamp(units).values_list("stamp", "epoch").first()
+        return cache.read_at_stamp(_stamp(units, topics), name)
+    row = _stamp(units, topics).values_list("stamp", "epoch").first()
     if row is None:
         return None
     stamp, epoch = row

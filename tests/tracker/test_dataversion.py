@@ -10,7 +10,7 @@ from django.urls import reverse
 from figures.comparison import unit_comparison
 from figures.periods import LAST_12_MONTHS, resolve_period
 from outcomes import services
-from outcomes.models import Instrument
+from outcomes.models import Instrument, LifeDomain
 from tracker import dataversion
 
 TODAY = datetime.date.today()
@@ -109,6 +109,67 @@ def test_a_write_in_one_unit_leaves_another_units_figures_cached(world):
     # A write whose units are unknown (bulk loads, rebuilds) recomputes everything.
     dataversion.bump()
     assert dataversion.cached("t", "b", compute("b"), units=[world.unit_b.pk]) == 2
+
+
+@pytest.mark.django_db
+def test_a_write_of_one_kind_of_data_leaves_figures_of_other_kinds_cached(world):
+    """Topics: a WHO-5 in unit A recomputes A's figures that read WHO-5 (or every kind), not those that read only
+    another instrument's measurements or the goals; a goal review recomputes the goals' figures; and the cached
+    values read in one batch (``cached_many``) follow the same stamps."""
+    who5 = Instrument.objects.get(code="who5")
+    other = Instrument.objects.exclude(pk=who5.pk).first()
+    a = [world.unit_a.pk]
+    topics = {
+        "who5": [dataversion.measurements_topic(who5.pk)],
+        "other": [dataversion.measurements_topic(other.pk)],
+        "goals": [dataversion.GOALS],
+        "all": None,
+    }
+    calls = dict.fromkeys(topics, 0)
+
+    def read(name):
+        def run():
+            calls[name] += 1
+            return calls[name]
+
+        return dataversion.cached("t", name, run, units=a, topics=topics[name])
+
+    def read_many():
+        def compute(missing):
+            for name in missing:
+                calls[name] += 1
+            return {name: calls[name] for name in missing}
+
+        return dataversion.cached_many("m", {name: (name, a, topics[name]) for name in topics}, compute)
+
+    assert {name: read(name) for name in topics} == dict.fromkeys(topics, 1)
+    assert read_many() == dict.fromkeys(topics, 2)
+    services.measurement_record(
+        course=world.course_a,
+        instrument=who5,
+        answers=dict.fromkeys(LINKS, 2),
+        date=TODAY,
+        informer="citizen",
+        recorded_by=world.alice,
+    )
+    assert {name: read(name) for name in topics} == {"who5": 3, "other": 1, "goals": 1, "all": 3}
+    assert read_many() == {"who5": 4, "other": 2, "goals": 2, "all": 4}
+    goal = services.goal_create(user=world.alice, course=world.course_a, **_goal_fields())
+    assert {name: read(name) for name in topics} == {"who5": 3, "other": 1, "goals": 3, "all": 5}
+    services.goal_review_record(user=world.alice, goal=goal, date=TODAY, level=1)
+    assert read("goals") == 4 and read("who5") == 3
+    # A write of the citizen's own fields (any kind of figure may read them) recomputes them all.
+    dataversion.bump(units=a)
+    assert read_many() == {"who5": 5, "other": 3, "goals": 5, "all": 6}
+    # Another unit's write of any kind leaves them all.
+    dataversion.bump(units=[world.unit_b.pk])
+    assert read_many() == {"who5": 5, "other": 3, "goals": 5, "all": 6}
+
+
+def _goal_fields() -> dict:
+    fields = {f"level_{n}": f"Niveau {n}" for n in ("minus2", "minus1", "0", "plus1", "plus2")}
+    domain = LifeDomain.objects.order_by("order", "pk").first()
+    return {"text": "Handle ind selv", "life_domain": domain, "created_on": TODAY, **fields}
 
 
 @pytest.mark.django_db

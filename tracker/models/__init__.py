@@ -10,7 +10,7 @@ from tracker.models.organisation import DirectorScope, Membership, OrganisationU
 from tracker.models.citizens import Citizen, Course, cpr_birth_date, normalise_cpr, validate_cpr
 from tracker.models.collaborations import Collaboration, Partner
 from tracker.models.audit import AuditEntry
-from tracker.models.versions import DataVersion, UnitDataVersion
+from tracker.models.versions import DataVersion, UnitDataVersion, UnitTopicVersion
 from tracker.models.ratelimit import RateCounter
 from tracker.models.privacy import AccessRequest, Consent
 
@@ -33,6 +33,7 @@ __all__ = [
     "ReferenceData",
     "Sector",
     "UnitDataVersion",
+    "UnitTopicVersion",
     "cpr_birth_date",
     "normalise_cpr",
     "validate_cpr",

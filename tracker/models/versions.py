@@ -53,3 +53,24 @@ class UnitDataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.value}"
+
+
+class UnitTopicVersion(models.Model):
+    """A unit's counter for one kind of data (a *topic*: the measurements of one instrument, the goals, the
+    collaborations), bumped instead of the unit's own counter by a write known to touch that kind only.
+
+    A figure that reads only some kinds of data (the life-domain profile reads one instrument's measurements) is
+    cached under the stamp of those topics, so a WHO-5 recorded in the unit leaves it warm (tracker/dataversion.py).
+    """
+
+    unit = models.ForeignKey(OrganisationUnit, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=60)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dataversion for en enhed og en slags data")
+        verbose_name_plural = _("dataversioner for enheder og slags data")
+        constraints = [models.UniqueConstraint(fields=["unit", "topic"], name="unit_topic_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.topic}: {self.value}"

@@ -99,7 +99,7 @@ def audit_log(
     aggregates are recomputed and other units' stay warm.
     """
     if action in (Action.CREATE, Action.CHANGE, Action.DELETE):
-        dataversion.bump(units=dataversion.units_of(obj, citizen_id))
+        dataversion.bump(units=dataversion.units_of(obj, citizen_id), topic=dataversion.topic_of(obj))
     return AuditEntry.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,

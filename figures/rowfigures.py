@@ -189,6 +189,13 @@ def dashboard_inputs(
     return trajs, quarters, life
 
 
+def life_inputs(scope: records.Scope, period: Period, life_instrument: Instrument | None) -> list[engine.Trajectory]:
+    """The life-domain trajectories alone (as ``dashboard_inputs`` gives them), read per course."""
+    if life_instrument is None:
+        return []
+    return _life(records.course_records(scope, period, [life_instrument]), period, life_instrument)
+
+
 def _life(recs, period: Period, life_instrument: Instrument | None) -> list[engine.Trajectory]:
     if life_instrument is None:
         return []

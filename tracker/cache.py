@@ -91,6 +91,35 @@ class FiguresDatabaseCache(DatabaseCache):
             return stamp, epoch, MISSING
         return stamp, epoch, pickle.loads(base64.b64decode(value.encode()))  # noqa: S301 — our own table
 
+    def read_many_at_stamps(self, items: dict) -> dict | None:
+        """``{item: (name, value or MISSING)}`` in one query, where ``items`` is ``{item: (stamp_query, key)}``:
+        each item's entry is the one stored under ``f"{key}@{epoch}-{stamp}"`` (the name) at its stamp."""
+        db, connection = self._db()
+        q = connection.ops.quote_name
+        parts, params, order = [], [], list(items)
+        for i, item in enumerate(order):
+            stamp_query, key = items[item]
+            sql, sql_params = stamp_query.values("stamp", "epoch").query.sql_with_params()
+            parts.append(f"SELECT {i} AS item, CAST(%s AS VARCHAR(250)) AS name, x.stamp, x.epoch FROM ({sql}) x")
+            params += [key, *sql_params]
+        name = "s.name || '@' || s.epoch || '-' || CAST(s.stamp AS TEXT)"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.item, {name}, c.{q('value')}, c.{q('expires')} FROM ({' UNION ALL '.join(parts)}) s "
+                f"LEFT JOIN {q(self._table)} c ON c.{q('cache_key')} = %s || {name}",
+                [*params, self.make_key("")],
+            )
+            rows = cursor.fetchall()
+        if len(rows) != len(order):
+            return None  # no data version row
+        out = {}
+        for i, full_name, value, expires in rows:
+            if value is None or self._expired(expires, connection):
+                out[order[i]] = (full_name, MISSING)
+            else:
+                out[order[i]] = (full_name, pickle.loads(base64.b64decode(value.encode())))  # noqa: S301
+        return out
+
     @staticmethod
     def _expired(expires, connection) -> bool:
         expression = models.Expression(output_field=models.DateTimeField())

@@ -121,8 +121,8 @@ GOALS = "goals"
 COLLABORATIONS = "collaborations"
 
 
-def measurements_topic(instrument_id: int) -> str:
-    return f"measurements:{instrument_id}"
+def measurements_topic(instrument_code: str) -> str:
+    return f"measurements:{instrument_code}"
 
 
 def topic_of(obj: Model | None) -> str | None:
@@ -130,7 +130,7 @@ def topic_of(obj: Model | None) -> str | None:
     reviews) or the collaborations; None for anything else (every figure of the unit counts it)."""
     model = obj._meta.label_lower if obj is not None else ""
     if model == "outcomes.measurement":
-        return measurements_topic(obj.instrument_id)
+        return measurements_topic(obj.instrument.code)
     if model in ("outcomes.goal", "outcomes.goalreview"):
         return GOALS
     if model == "tracker.collaboration":
@@ -193,61 +193,45 @@ def cached_many[T](namespace: str, items: dict[Any, tuple], compute: Callable[[l
     ``compute(missing items)`` computes the ones not cached, together.
 
     A write in one unit changes the stamp of the items holding that unit only (and, for a write of one kind of
-    data, only of the items reading that kind): the rest come from the cache. Three queries on the database cache
-    whatever the number of items (the stamps, the entries, the new entries)."""
+    data, only of the items reading that kind): the rest come from the cache. On the database cache one query
+    reads the stamps and the entries and one more writes the missing ones, whatever the number of items."""
     if not items:
         return {}
     cache = _cache()
-    epoch, stamps = _stamps({item: (spec[1], spec[2] if len(spec) > 2 else None) for item, spec in items.items()})
-    names = {item: f"{entry_key(namespace, spec[0])}@{epoch}-{stamps[item]}" for item, spec in items.items()}
-    found = cache.get_many(list(names.values()))
+    specs = {
+        item: (spec[0], set(spec[1]), None if len(spec) < 3 or spec[2] is None else set(spec[2]))
+        for item, spec in items.items()
+    }
+    names = {item: entry_key(namespace, key) for item, (key, _units, _topics) in specs.items()}
+    found = _read_many(cache, specs, names)
+    if found is None:  # a database flushed since migrating
+        DataVersion.objects.get_or_create(pk=1, defaults={"value": 0})
+        found = _read_many(cache, specs, names)
     out: dict[Any, T] = {}
-    for item, name in names.items():
-        if name in found:
-            out[item] = plaindata.loads(found[name])
+    for item, (_name, entry) in found.items():
+        if entry is not MISSING:
+            out[item] = plaindata.loads(entry)
     missing = [item for item in items if item not in out]
     if missing:
         computed = compute(missing)
-        cache.set_many({names[item]: plaindata.dumps(computed[item]) for item in missing})
+        cache.set_many({found[item][0]: plaindata.dumps(computed[item]) for item in missing})
         out.update(computed)
     return out
 
 
-def _stamps(specs: dict[Any, tuple[Iterable[int], Iterable[str] | None]]) -> tuple[str, dict[Any, int]]:
-    """The epoch and each item's stamp for its (units, topics), read in one statement (one snapshot of the
-    counters)."""
-    specs = {item: (set(units), None if topics is None else set(topics)) for item, (units, topics) in specs.items()}
-    unit_ids = sorted(set().union(*(units for units, _topics in specs.values())))
-    connection = connections[router.db_for_read(DataVersion)]
-    q = connection.ops.quote_name
-    version, unit, topic = (q(m._meta.db_table) for m in (DataVersion, UnitDataVersion, UnitTopicVersion))
-    within = ", ".join(["%s"] * len(unit_ids)) or "NULL"
-    sql = (
-        f"SELECT 0, NULL, epoch, value FROM {version} WHERE id = 1 "  # noqa: S608 — table names from the models
-        f"UNION ALL SELECT 1, unit_id, NULL, value FROM {unit} WHERE unit_id IN ({within}) "
-        f"UNION ALL SELECT 2, unit_id, topic, value FROM {topic} WHERE unit_id IN ({within})"
-    )
-    for _attempt in range(2):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, unit_ids + unit_ids)
-            rows = cursor.fetchall()
-        base = [(text, value) for kind, _u, text, value in rows if kind == 0]
-        if base:
-            epoch, value = base[0]
-            own = {u: v for kind, u, _t, v in rows if kind == 1}
-            by_topic: dict[int, list[tuple[str, int]]] = {}
-            for kind, u, text, v in rows:
-                if kind == 2:
-                    by_topic.setdefault(u, []).append((text, v))
-            stamps = {
-                item: value
-                + sum(own.get(u, 0) for u in units)
-                + sum(v for u in units for t, v in by_topic.get(u, ()) if topics is None or t in topics)
-                for item, (units, topics) in specs.items()
-            }
-            return epoch, stamps
-        DataVersion.objects.get_or_create(pk=1, defaults={"value": 0})  # a database flushed since migrating
-    raise RuntimeError("no data version row")
+def _read_many(cache, specs: dict, names: dict) -> dict[Any, tuple[str, Any]] | None:
+    """Per item: the name of its entry at its current stamp, and the entry (MISSING if none)."""
+    subqueries = {item: _stamp(units, topics) for item, (_key, units, topics) in specs.items()}
+    if isinstance(cache, FiguresDatabaseCache):
+        return cache.read_many_at_stamps({item: (subqueries[item], names[item]) for item in specs})
+    stamped = {}
+    for item, query in subqueries.items():
+        row = query.values_list("stamp", "epoch").first()
+        if row is None:
+            return None
+        stamped[item] = f"{names[item]}@{row[1]}-{row[0]}"
+    entries = cache.get_many(list(stamped.values()))
+    return {item: (name, entries.get(name, MISSING)) for item, name in stamped.items()}
 
 
 def _read(cache, units, name: str, topics=None) -> tuple[int, str, Any] | None:

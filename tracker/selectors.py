@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, CharField, Count, F, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -82,6 +82,9 @@ def subtree_unit_ids(root_ids: set[int]) -> set[int]:
     return found
 
 
+DIRECTOR = "director"  # the role of a director scope in the access query (not a membership role)
+
+
 def access_for(user: AbstractBaseUser | AnonymousUser) -> Access:
     """The user's access, cached on the user object for the rest of the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -89,12 +92,17 @@ def access_for(user: AbstractBaseUser | AnonymousUser) -> Access:
     cached = getattr(user, "_effektspor_access", None)
     if cached is not None:
         return cached
-    member, leader = set(), set()
-    for unit_id, role in Membership.objects.filter(user=user).values_list("unit_id", "role"):
+    member, leader, roots = set(), set(), set()
+    # Memberships and director scopes in one query (every request of a signed-in user reads them).
+    scopes = DirectorScope.objects.filter(user=user).annotate(role=Value(DIRECTOR, output_field=CharField()))
+    rows = Membership.objects.filter(user=user).values_list("unit_id", "role")
+    for unit_id, role in rows.union(scopes.values_list("unit_id", "role"), all=True):
+        if role == DIRECTOR:
+            roots.add(unit_id)
+            continue
         member.add(unit_id)
         if role == Membership.Role.LEADER:
             leader.add(unit_id)
-    roots = set(DirectorScope.objects.filter(user=user).values_list("unit_id", flat=True))
     director = subtree_unit_ids(roots) if roots else set()
     access = Access(frozenset(member), frozenset(leader), frozenset(director), bool(user.is_superuser))
     user._effektspor_access = access

@@ -14,8 +14,10 @@ from typing import Any
 
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
@@ -120,32 +122,46 @@ def _goals(scope: Scope, period: Period) -> QuerySet[Goal]:
     )
 
 
-def goal_rows(scope: Scope, period: Period) -> list[dict[str, Any]]:
-    """Goals reviewed in the period: course, level at the latest review and the weights — for the GAS
-    T-score per course, and counted by level for the distribution of attained levels."""
-    return list(
-        _goals(scope, period)
-        .filter(reviewed=True)
-        .values("course_id", "level", "importance", "difficulty")
-        .order_by("course_id", "pk")
-    )
+def goals(scope: Scope, period: Period) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One query for both of the goals' figures:
 
-
-def goals_by_domain(scope: Scope, period: Period) -> list[dict[str, Any]]:
-    """Per life domain: goals set in the period, goals reviewed in it, and of those how many reached at
-    least the expected level (0) at their latest review."""
+    - the goals reviewed in the period: course, level at the latest review and the weights — for the GAS T-score
+      per course, and counted by level for the distribution of attained levels (in course order);
+    - per life domain (in the domains' order): goals set in the period, goals reviewed in it, and of those how
+      many reached at least the expected level (0) at their latest review."""
     in_period = Q(created_on__range=(period.start, period.end))
-    return list(
+    rows = (
         _goals(scope, period)
         .filter(in_period | Q(reviewed=True))
-        .values("life_domain_id", "life_domain__name_da", "life_domain__name_en", "life_domain__order")
-        .annotate(
-            set=Count("pk", filter=in_period),
-            reviewed_n=Count("pk", filter=Q(reviewed=True)),
-            met=Count("pk", filter=Q(reviewed=True, level__gte=0)),
+        .annotate(set_in_period=ExpressionWrapper(in_period, output_field=BooleanField()))
+        .values(
+            "course_id",
+            "level",
+            "importance",
+            "difficulty",
+            "reviewed",
+            "set_in_period",
+            "life_domain_id",
+            "life_domain__name_da",
+            "life_domain__name_en",
+            "life_domain__order",
         )
-        .order_by("life_domain__order")
+        .order_by("course_id", "pk")
     )
+    reviewed, domains = [], {}
+    for r in rows:
+        if r["reviewed"]:
+            reviewed.append({k: r[k] for k in ("course_id", "level", "importance", "difficulty")})
+        domain = domains.setdefault(
+            r["life_domain_id"],
+            {k: r[k] for k in ("life_domain_id", "life_domain__name_da", "life_domain__name_en", "life_domain__order")}
+            | {"set": 0, "reviewed_n": 0, "met": 0},
+        )
+        domain["set"] += bool(r["set_in_period"])
+        domain["reviewed_n"] += bool(r["reviewed"])
+        domain["met"] += bool(r["reviewed"] and r["level"] is not None and r["level"] >= 0)
+    by_domain = sorted(domains.values(), key=lambda d: (d["life_domain__order"], d["life_domain_id"] or 0))
+    return reviewed, by_domain
 
 
 def collaboration_kinds() -> list[CollaborationKind]:

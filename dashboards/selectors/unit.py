@@ -1,7 +1,7 @@
 """The unit leader's dashboard: is the unit's work helping, and what is missing?
 
-``unit_dashboard`` reads everything the page and the effect report show, for one or several units and a
-period, in a fixed number of queries (``queries.py``); the statistics are the pure functions of
+The figures the page and the effect report show, for one or several units and a period, built from a fixed
+number of queries (``queries.py``) and assembled in parts by ``dashboard.py``; the statistics are the pure functions of
 ``outcomes.statistics`` applied to the rows the database has already aggregated or reduced to one row per
 course. Leaders see their own units' citizens (they are members), so nothing here is suppressed.
 
@@ -19,40 +19,29 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from common import formatting
 from dashboards.selectors import queries
-from dashboards.selectors.access import allowed_unit_ids
 from dashboards.selectors.rows import (
     IMPROVING,
     WORSENING,
-    CategoryShare,
     CourseRow,
-    DashboardParams,
     DomainChange,
     FollowUpRow,
-    GoalDomainRow,
     GoalLevelRow,
-    InformerRow,
-    KindAssociation,
     Mean,
     NotOnTrackRow,
     QuarterRow,
-    SectorRow,
     Share,
     UnitBreakdown,
-    UnitDashboard,
 )
-from figures import engine, rowfigures
+from figures import engine
 from figures.periods import Period
-from figures.records import Scope
 from outcomes import statistics
-from outcomes.models import RCI_LABELS, Informer, Instrument, InstrumentItem, TrajectorySummary
+from outcomes.models import RCI_LABELS, Instrument, InstrumentItem, TrajectorySummary
 from outcomes.summaries import Params
-from tracker import dataversion
 from tracker.models import OrganisationUnit
 
 Category = TrajectorySummary.Category
@@ -279,117 +268,3 @@ def _by_unit(trajs: list[engine.Trajectory], units: list[OrganisationUnit], meth
             )
         )
     return out
-
-
-def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
-    """Everything the unit dashboard and the effect report show, for the units in ``params``.
-
-    Raises PermissionDenied when the user may not see one of the units (the view checks first; this is
-    the selector's own guard, so no caller can forget it). The result is cached on the data version
-    (tracker/dataversion.py): fresh after every write, shared by every app server.
-    """
-    allowed = allowed_unit_ids(user=user)
-    if not params.unit_ids or (allowed is not None and not params.unit_ids <= allowed):
-        raise PermissionDenied
-    key = {
-        "units": sorted(params.unit_ids),
-        "period": [params.period.start, params.period.end],
-        "instrument": params.instrument.pk,
-        "parameters": Params.of(params.instrument).key(),
-        "legal_basis": params.legal_basis.pk if params.legal_basis else None,
-        "not_on_track_days": not_on_track_days(),
-        "language": _in_english(),
-    }
-    return dataversion.cached("unit-dashboard", key, lambda: _unit_dashboard(params), units=params.unit_ids)
-
-
-def _unit_dashboard(params: DashboardParams, source: str = "rows") -> UnitDashboard:
-    """``source``: the pre-aggregated rows, or "records" for the per-course path (figures.rowfigures)."""
-    instrument, period = params.instrument, params.period
-    scope = Scope(params.unit_ids, params.legal_basis.pk if params.legal_basis else None)
-    units = sorted(params.units, key=lambda u: u.name)
-    instrument_params = Params.of(instrument)
-    method = instrument_params.method
-    threshold = _threshold(instrument_params)
-    kinds = queries.collaboration_kinds()
-
-    counts = queries.course_counts(scope, period, by_unit=False)
-    life_items = queries.life_domain_items()
-    life_instrument = life_items[0].instrument if life_items else None
-    trajs, quarters, life_trajs = rowfigures.dashboard_inputs(scope, period, instrument, life_instrument, source=source)
-    figures = engine.group_figures(0, "", trajs)
-    courses = _course_rows(trajs, queries.course_kinds(scope, period))
-    paired = [c for c in courses if c.paired]
-    open_at_end = [c for c in courses if c.end is None or c.end > period.end]
-
-    category_counts = figures.category_counts
-    categories = [
-        CategoryShare(code, category_label(code, method, instrument), Share(category_counts[code], figures.paired))
-        for code in _category_codes(method, instrument)
-    ]
-
-    associations = []
-    for kind in kinds:
-        with_kind = [c.change for c in paired if kind.pk in c.kind_ids]
-        without = [c.change for c in paired if kind.pk not in c.kind_ids]
-        associations.append(KindAssociation(kind.code, kind.name, Mean.of(with_kind), Mean.of(without)))
-
-    informer_data = queries.informers(scope, period, instrument.pk)
-    informer_counts = {r["informer"]: r["n"] for r in informer_data}
-    self_completed = {r["informer"]: r["self_completed"] for r in informer_data}
-    total_measurements = sum(informer_counts.values())
-    informer_rows = [
-        InformerRow(
-            code, str(label), Share(informer_counts.get(code, 0), total_measurements), self_completed.get(code, 0)
-        )
-        for code, label in Informer.choices
-    ]
-
-    goal_rows = queries.goal_rows(scope, period)
-    by_domain = [
-        GoalDomainRow(_localised(r, "life_domain__name"), r["set"], r["reviewed_n"], Share(r["met"], r["reviewed_n"]))
-        for r in queries.goals_by_domain(scope, period)
-    ]
-    sector_rows = [
-        SectorRow(
-            _localised(r, "partner__sector__name"),
-            r["n"],
-            r["partners"],
-            r["citizens"],
-            r["participated"],
-            r["rated"],
-            r["usefulness"],
-        )
-        for r in queries.sectors(scope, period)
-    ]
-    days = not_on_track_days()
-    dashboard = UnitDashboard(
-        params=params,
-        units=units,
-        method=method,
-        threshold=threshold[0] if threshold else None,
-        counts=counts,
-        courses=courses,
-        coverage=Share(figures.paired, figures.due_courses),
-        no_baseline=Share(sum(1 for c in open_at_end if not c.has_baseline), len(open_at_end)),
-        mean_change=Mean.of(figures.changes),
-        categories=categories,
-        effect_size=_effect_size(paired),
-        trend=_trend(quarters, instrument_params.method != Method.NONE),
-        life_domains=_life_domains(life_trajs, life_items),
-        goals_set=sum(r.set for r in by_domain),
-        goals_reviewed=sum(r.reviewed for r in by_domain),
-        goal_levels=_goal_levels(goal_rows),
-        gas=_gas(goal_rows),
-        goals_by_domain=by_domain,
-        sectors=sector_rows,
-        plan=Share(counts["plan_citizens"], counts["active_citizens"]),
-        kind_associations=associations,
-        informers=informer_rows,
-        follow_up=_follow_up(courses, instrument, period),
-        not_on_track=_not_on_track(courses, instrument, period, days),
-        not_on_track_days=days,
-    )
-    if len(units) > 1:
-        dashboard.by_unit = _by_unit(trajs, units, method)
-    return dashboard

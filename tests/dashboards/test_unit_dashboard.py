@@ -825,3 +825,45 @@ def test_query_count_is_the_same_at_two_data_sizes(client, db):
     (small, small_citizens, small_paired), (large, large_citizens, large_paired) = seen
     assert large_citizens > 3 * small_citizens and large_paired > small_paired  # the data really grew
     assert small == large, (small, large)
+
+
+@pytest.mark.django_db
+def test_a_write_recomputes_only_the_parts_that_read_its_kind_of_data(world, monkeypatch):
+    """After a WHO-5 in unit A, A's dashboard shows it at once, computing the WHO-5 effects and the counts again
+    while the life domains, goals and sectors come from the cache; a goal review recomputes the goals only (and
+    the counts); a write in unit B recomputes nothing of A's."""
+    from dashboards.selectors import dashboard as assembly
+
+    computed = []
+    for name, part in list(assembly.PARTS.items()):
+        monkeypatch.setitem(
+            assembly.PARTS, name, lambda p, s, name=name, part=part: computed.append(name) or part(p, s)
+        )
+    who5 = Instrument.objects.get(code="who5")
+    lena = world.lena
+    first = dashboard_for(lena, unit=world.unit_a.pk)
+    assert first.instrument == who5  # the default
+    assert sorted(computed) == sorted(assembly.PARTS)
+    computed.clear()
+    answers = dict.fromkeys(["happy", "calm", "active", "rested", "interest"], 3)
+    outcome_services.measurement_record(
+        course=world.course_a, instrument=who5, answers=answers, date=today(), informer="citizen",
+        recorded_by=world.alice,
+    )  # fmt: skip
+    after = dashboard_for(lena, unit=world.unit_a.pk)
+    assert sorted(computed) == ["counts", "effects"]
+    assert sum(r.share.k for r in after.informers) == sum(r.share.k for r in first.informers) + 1  # fresh
+    assert after.goals_by_domain == first.goals_by_domain and after.life_domains == first.life_domains
+    computed.clear()
+    goal = factories.GoalFactory(course=world.course_a)
+    outcome_services.goal_review_record(user=world.alice, goal=goal, date=today(), level=1)
+    later = dashboard_for(lena, unit=world.unit_a.pk)
+    assert sorted(computed) == ["counts", "goals"]
+    assert later.goals_reviewed == after.goals_reviewed + 1
+    computed.clear()
+    outcome_services.measurement_record(
+        course=world.course_b, instrument=who5, answers=answers, date=today(), informer="citizen",
+        recorded_by=world.bob,
+    )  # fmt: skip
+    dashboard_for(lena, unit=world.unit_a.pk)
+    assert computed == []

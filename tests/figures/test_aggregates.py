@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboards.selectors.dashboard import _unit_dashboard
 from dashboards.selectors.rows import DashboardParams
-from dashboards.selectors.unit import _unit_dashboard
 from figures import aggregates, comparison, hooks
 from figures.models import UnitFigureInputs
 from figures.periods import Period, resolve_period

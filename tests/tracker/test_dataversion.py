@@ -120,8 +120,8 @@ def test_a_write_of_one_kind_of_data_leaves_figures_of_other_kinds_cached(world)
     other = Instrument.objects.exclude(pk=who5.pk).first()
     a = [world.unit_a.pk]
     topics = {
-        "who5": [dataversion.measurements_topic(who5.pk)],
-        "other": [dataversion.measurements_topic(other.pk)],
+        "who5": [dataversion.measurements_topic(who5.code)],
+        "other": [dataversion.measurements_topic(other.code)],
         "goals": [dataversion.GOALS],
         "all": None,
     }

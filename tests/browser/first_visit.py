@@ -53,10 +53,10 @@ if (PerformanceObserver.supportedEntryTypes.includes("long-animation-frame")) {
 NAVIGATION_FIGURES = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const resources = performance.getEntriesByType("resource");
-  const plotly = resources.find(r => r.name.includes("/plotly-strict."));
+  const plotly = resources.find(r => r.name.includes("/plotly-effektspor."));
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
   const evaluation = window.__frames.flatMap(f => f.scripts)
-    .filter(s => s.sourceURL.includes("/plotly-strict.")).reduce((sum, s) => sum + s.duration, 0);
+    .filter(s => s.sourceURL.includes("/plotly-effektspor.")).reduce((sum, s) => sum + s.duration, 0);
   return {
     server_ms: nav.responseStart - nav.startTime,
     first_contentful_paint_ms: paint ? paint.startTime : null,

@@ -75,7 +75,7 @@ NAVIGATION_FIGURES = """() => {
 def collect_production_static() -> Path:
     """``static/`` collected with the production storage: hashed names, each with a ``.br`` and a ``.gz`` copy.
 
-    Compressing plotly.js with brotli takes some 15 s of CPU, so the folder is kept in ``var/browser-static/``
+    Compressing plotly.js with brotli takes a few seconds of CPU, so the folder is kept in ``var/browser-static/``
     under a digest of ``static/`` and made again only when a file there changes. It is collected into a temporary
     folder and renamed into place, so that two suites starting at once (CI runs SQLite and PostgreSQL side by
     side) never see half a folder. Only the hashed names are kept: the pages link to nothing else."""

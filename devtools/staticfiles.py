@@ -15,7 +15,7 @@ from django.core.files.storage import storages
 def ensure_collected(log, *, debug: bool | None = None) -> bool:
     """Run ``collectstatic`` when the storage needs a manifest and it is missing or older than a file in static/.
     ``debug``: whether the application will run with DJANGO_DEBUG (default: as this process does; with it, files
-    are served unhashed and need no manifest). True when it ran (it compresses plotly.js: a minute or two)."""
+    are served unhashed and need no manifest). True when it ran (it compresses plotly.js: a few seconds)."""
     if (settings.DEBUG if debug is None else debug) or not isinstance(storages["staticfiles"], ManifestFilesMixin):
         return False
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"

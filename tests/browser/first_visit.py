@@ -53,10 +53,10 @@ if (PerformanceObserver.supportedEntryTypes.includes("long-animation-frame")) {
 NAVIGATION_FIGURES = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const resources = performance.getEntriesByType("resource");
-  const plotly = resources.find(r => r.name.includes("/plotly-strict."));
+  const plotly = resources.find(r => r.name.includes("/plotly-effektspor."));
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
   const evaluation = window.__frames.flatMap(f => f.scripts)
-    .filter(s => s.sourceURL.includes("/plotly-strict.")).reduce((sum, s) => sum + s.duration, 0);
+    .filter(s => s.sourceURL.includes("/plotly-effektspor.")).reduce((sum, s) => sum + s.duration, 0);
   return {
     server_ms: nav.responseStart - nav.startTime,
     first_contentful_paint_ms: paint ? paint.startTime : null,
@@ -75,7 +75,7 @@ NAVIGATION_FIGURES = """() => {
 def collect_production_static() -> Path:
     """``static/`` collected with the production storage: hashed names, each with a ``.br`` and a ``.gz`` copy.
 
-    Compressing plotly.js with brotli takes some 15 s of CPU, so the folder is kept in ``var/browser-static/``
+    Compressing plotly.js with brotli takes a few seconds of CPU, so the folder is kept in ``var/browser-static/``
     under a digest of ``static/`` and made again only when a file there changes. It is collected into a temporary
     folder and renamed into place, so that two suites starting at once (CI runs SQLite and PostgreSQL side by
     side) never see half a folder. Only the hashed names are kept: the pages link to nothing else."""

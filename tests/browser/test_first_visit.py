@@ -24,7 +24,7 @@ from tests.browser.pages import DESKTOP, check_page, log_in, watch
 pytestmark = pytest.mark.browser
 
 VISITS = 3  # per page, each in a fresh browser context; the median is reported
-HASHED_PLOTLY = re.compile(r"/static/vendor/plotly/plotly-strict\.min\.[0-9a-f]{12}\.js$")
+HASHED_PLOTLY = re.compile(r"/static/vendor/plotly/plotly-effektspor\.min\.[0-9a-f]{12}\.js$")
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +66,7 @@ def first_visit(browser, base_url: str, state: dict, path: str) -> dict:
         check_page(w, axe=False)  # every chart drawn, nothing logged as an error
         charts = w.page.locator("[data-chart]")
         assert charts.count() >= 2 and w.page.locator("[data-chart] svg.main-svg").count() >= charts.count()
-        plotly = [r for r in responses if "/plotly-strict." in r.url]
+        plotly = [r for r in responses if "/plotly-effektspor." in r.url]
         assert len(plotly) == 1 and HASHED_PLOTLY.search(plotly[0].url), [r.url for r in plotly]
         response = plotly[0]
         assert "br" in response.request.header_value("accept-encoding")

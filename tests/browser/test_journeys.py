@@ -40,6 +40,20 @@ def pick_course(unit):
     )
 
 
+def citizen_with_life_domains(unit):
+    """A citizen of the unit with a life-domain rating of their own (not staff alone): their page has the radar."""
+    from outcomes.models import Informer, Measurement
+
+    measurement = (
+        Measurement.objects.filter(course__unit=unit, instrument__code="life-domains")
+        .exclude(informer=Informer.STAFF)
+        .select_related("course__citizen")
+        .order_by("pk")
+        .first()
+    )
+    return measurement.course.citizen if measurement else None
+
+
 def tab_until(w: Watched, condition: str, limit: int = 80) -> None:
     """Press Tab until the JavaScript ``condition`` (about ``document.activeElement``) holds."""
     for _ in range(limit):
@@ -81,6 +95,15 @@ def test_caseworker_journey(open_page, site):
         link.press("Enter")
     assert w.page.url.endswith(citizen.get_absolute_url())
     check_page(w, screenshot="caseworker-citizen.png")
+
+    # The life-domain radar (the one scatterpolar chart): plotly drew a polar subplot with both rings.
+    rated = citizen_with_life_domains(site.unit)
+    assert rated is not None, "the seeded unit has no citizen with a life-domain rating of their own"
+    w.goto(rated.get_absolute_url())
+    check_page(w)
+    radar = w.page.locator("#radar-life-domains-plot")
+    assert radar.get_attribute("data-drawn") == "true"
+    assert radar.locator("svg.main-svg .polarlayer .trace.scatter").count() == 2
 
     # WHO-5 with the keyboard only: Tab into each item's radio group, Space, arrow keys; Enter on "Gem måling".
     w.goto(f"/courses/{course.pk}/measure/who5/")

@@ -1,6 +1,6 @@
 """Static files in production (tracker/settings.py STORAGES): `collectstatic` writes hashed names with brotli and
 gzip copies, and WhiteNoise serves them compressed and immutable for a year. Run on a small static folder (the
-full `collectstatic` with plotly.js takes a minute of compression)."""
+full `collectstatic` spends seconds compressing plotly.js)."""
 
 from __future__ import annotations
 

@@ -92,16 +92,16 @@ class FiguresDatabaseCache(DatabaseCache):
         return stamp, epoch, pickle.loads(base64.b64decode(value.encode()))  # noqa: S301 — our own table
 
     def read_many_at_stamps(self, items: dict) -> dict | None:
-        """``{item: (name, value or MISSING)}`` in one query, where ``items`` is ``{item: (stamp_query, key)}``:
-        each item's entry is the one stored under ``f"{key}@{epoch}-{stamp}"`` (the name) at its stamp."""
+        """``{item: (name, value or MISSING)}`` in one query, where ``items`` is ``{item: (stamp_sql, params,
+        key)}`` and ``stamp_sql`` a query of one row, its ``stamp`` and ``epoch``: each item's entry is the one
+        stored under ``f"{key}@{epoch}-{stamp}"`` (its name) at its stamp."""
         db, connection = self._db()
         q = connection.ops.quote_name
         parts, params, order = [], [], list(items)
         for i, item in enumerate(order):
-            stamp_query, key = items[item]
-            sql, sql_params = stamp_query.values("stamp", "epoch").query.sql_with_params()
-            parts.append(f"SELECT {i} AS item, CAST(%s AS VARCHAR(250)) AS name, x.stamp, x.epoch FROM ({sql}) x")
-            params += [key, *sql_params]
+            stamp_sql, stamp_params, key = items[item]
+            parts.append(f"SELECT {i} AS item, CAST(%s AS VARCHAR(250)) AS name, x.stamp, x.epoch FROM ({stamp_sql}) x")
+            params += [key, *stamp_params]
         name = "s.name || '@' || s.epoch || '-' || CAST(s.stamp AS TEXT)"
         with connection.cursor() as cursor:
             cursor.execute(

@@ -221,17 +221,40 @@ def cached_many[T](namespace: str, items: dict[Any, tuple], compute: Callable[[l
 
 def _read_many(cache, specs: dict, names: dict) -> dict[Any, tuple[str, Any]] | None:
     """Per item: the name of its entry at its current stamp, and the entry (MISSING if none)."""
-    subqueries = {item: _stamp(units, topics) for item, (_key, units, topics) in specs.items()}
+    stamps = {item: _stamp_sql(units, topics) for item, (_key, units, topics) in specs.items()}
     if isinstance(cache, FiguresDatabaseCache):
-        return cache.read_many_at_stamps({item: (subqueries[item], names[item]) for item in specs})
-    stamped = {}
-    for item, query in subqueries.items():
-        row = query.values_list("stamp", "epoch").first()
-        if row is None:
-            return None
-        stamped[item] = f"{names[item]}@{row[1]}-{row[0]}"
+        return cache.read_many_at_stamps({item: (*stamps[item], names[item]) for item in specs})
+    connection = connections[router.db_for_read(DataVersion)]
+    order = list(specs)
+    sql = " UNION ALL ".join(f"SELECT {i}, x.stamp, x.epoch FROM ({stamps[item][0]}) x" for i, item in enumerate(order))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [p for item in order for p in stamps[item][1]])
+        rows = cursor.fetchall()
+    if len(rows) != len(order):
+        return None
+    stamped = {order[i]: f"{names[order[i]]}@{epoch}-{stamp}" for i, stamp, epoch in rows}
     entries = cache.get_many(list(stamped.values()))
     return {item: (name, entries.get(name, MISSING)) for item, name in stamped.items()}
+
+
+def _table_of(model) -> str:
+    return connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
+
+
+def _stamp_sql(units: Iterable[int], topics: Iterable[str] | None) -> tuple[str, list]:
+    """A query of one row, the ``stamp`` of ``units`` and ``topics`` and the ``epoch``, with its parameters: written
+    out rather than built by the ORM, which costs milliseconds per item."""
+    ids = sorted(set(units))
+    within = ", ".join(["%s"] * len(ids)) or "NULL"
+    own = f"(SELECT SUM(value) FROM {_table_of(UnitDataVersion)} WHERE unit_id IN ({within}))"  # noqa: S608
+    topic_sql = f"SELECT SUM(value) FROM {_table_of(UnitTopicVersion)} WHERE unit_id IN ({within})"  # noqa: S608
+    params = ids
+    if topics is not None:
+        names = sorted(set(topics))
+        topic_sql += f" AND topic IN ({', '.join(['%s'] * len(names)) or 'NULL'})"
+        params = ids + names
+    stamp = f"value + COALESCE({own}, 0) + COALESCE(({topic_sql}), 0)"
+    return f"SELECT {stamp} AS stamp, epoch FROM {_table_of(DataVersion)} WHERE id = 1", [*ids, *params]  # noqa: S608
 
 
 def _read(cache, units, name: str, topics=None) -> tuple[int, str, Any] | None:

@@ -193,3 +193,28 @@ def test_the_cache_does_not_grow_with_query_strings(client, world, settings):
     for i in range(20):
         dataversion.cached("filler", i, lambda: 0)
     assert dataversion.prune(keep=5) > 0 and dataversion.entry_count() == 5
+
+
+@pytest.mark.django_db
+def test_batched_reads_on_a_cache_other_than_the_database(world, settings):
+    """Redis (here Django's local-memory cache, the same code path): stamps read in one query, entries by key."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "batched-reads"},
+    }
+    calls = []
+
+    def compute(missing):
+        calls.extend(missing)
+        return {item: f"{item}-{len(calls)}" for item in missing}
+
+    items = {"a": ("a", [world.unit_a.pk]), "b": ("b", [world.unit_b.pk], [dataversion.GOALS])}
+    first = dataversion.cached_many("m", items, compute)
+    with CaptureQueriesContext(connection) as ctx:
+        assert dataversion.cached_many("m", items, compute) == first
+    assert len(ctx) == 1 and calls == ["a", "b"]
+    dataversion.bump(units=[world.unit_b.pk], topic=dataversion.measurements_topic("who5"))
+    assert dataversion.cached_many("m", items, compute) == first  # b reads the goals only
+    dataversion.bump(units=[world.unit_a.pk])
+    again = dataversion.cached_many("m", items, compute)
+    assert again["b"] == first["b"] and again["a"] != first["a"] and calls == ["a", "b", "a"]

@@ -6,10 +6,12 @@ The entries live in Django's cache framework, alias ``figures`` (tracker/setting
 kept within ``MAX_ENTRIES`` after every write and by ``manage.py prune_cache`` (the newest stay); Redis by its
 ``maxmemory`` policy (docs/operations.md). Entries are plain data (tracker/plaindata.py): no pickled model instance.
 
-There is a global counter (bulk loads, rebuilds, writes whose units are not known) and one counter per unit.
-A cached figure set for some units carries the *stamp* global + Σ those units' counters: every counter only
-grows, so any write that concerns those units changes the stamp, while a write in another unit leaves it — and
-the cached figures — as they were.
+There is a global counter (bulk loads, rebuilds, writes whose units are not known), one counter per unit, and per
+unit one counter per *topic* — a kind of data a write can be known to change alone (``topic_of``: one instrument's
+measurements, the goals, the collaborations). A cached figure set for some units carries the *stamp* global + Σ
+those units' counters + Σ their topic counters (all topics, or only those the figures read): every counter only
+grows, so any write that concerns those units and what the figures read changes the stamp, while a write in
+another unit, or of another kind of data, leaves it — and the cached figures — as they were.
 
 Why it is never stale: a writer bumps the counter inside its own transaction, so the new data and the new
 version become visible together. A reader looks up its entry *at the current version* in one query; on a

@@ -30,6 +30,7 @@ from tracker.models import (
     RateCounter,
     Sector,
     UnitDataVersion,
+    UnitTopicVersion,
 )
 from tracker.services import audit_log
 
@@ -232,6 +233,14 @@ class UnitDataVersionAdmin(DataVersionAdmin):
     """Read-only: each unit's counter behind the aggregate cache (tracker/dataversion.py)."""
 
     list_display = ("unit", "value")
+
+
+@admin.register(UnitTopicVersion)
+class UnitTopicVersionAdmin(DataVersionAdmin):
+    """Read-only: each unit's counter per kind of data (topic) behind the aggregate cache (tracker/dataversion.py)."""
+
+    list_display = ("unit", "topic", "value")
+    list_filter = ("topic",)
 
 
 @admin.register(Consent)

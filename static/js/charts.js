@@ -18,10 +18,35 @@
                date: "%d.%m.%Y", decimal: ",", thousands: "."}
     });
   }
+  // Room for a category axis's labels, measured before drawing. With automargin, plotly draws the chart, measures
+  // the labels, widens the margin and draws the whole chart again; a margin already wide enough saves that second
+  // drawing (half the time of a bar chart). Text drawn on a canvas measures without laying out the page, and to
+  // within a pixel of plotly's SVG labels. automargin stays on: a label wider than measured still gets its room.
+  var canvas = null;
+  var LABEL_GAP = 16;  // plotly's push is the widest label plus about 13 px (tick label standoff and padding)
+  function labelRoom(spec) {
+    var layout = spec.layout || {}, axis = layout.yaxis;
+    if (!axis || !axis.automargin || axis.side === "right") { return; }
+    var labels = [];
+    for (var i = 0; i < spec.data.length; i++) {
+      var y = spec.data[i].y || [];
+      if (spec.data[i].yaxis && spec.data[i].yaxis !== "y") { continue; }
+      for (var j = 0; j < y.length; j++) { if (typeof y[j] === "string") { labels.push(y[j]); } }
+    }
+    if (!labels.length) { return; }
+    var font = axis.tickfont || {}, base = layout.font || {};
+    canvas = canvas || document.createElement("canvas").getContext("2d");
+    canvas.font = (font.size || base.size || 12) + "px " + (font.family || base.family || "sans-serif");
+    var widest = 0;
+    for (var k = 0; k < labels.length; k++) { widest = Math.max(widest, canvas.measureText(labels[k]).width); }
+    var margin = layout.margin = layout.margin || {};
+    margin.l = Math.max(margin.l === undefined ? 80 : margin.l, Math.ceil(widest) + LABEL_GAP);
+  }
   function draw(el) {
     var source = document.getElementById(el.getAttribute("data-chart"));
     if (!source || !window.Plotly) { return; }
     var spec = JSON.parse(source.textContent);
+    labelRoom(spec);
     window.Plotly.newPlot(el, spec.data, spec.layout, {
       responsive: true, displaylogo: false, locale: locale,
       modeBarButtonsToRemove: ["select2d", "lasso2d", "toggleSpikelines"]

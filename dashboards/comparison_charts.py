@@ -19,6 +19,9 @@ from outcomes import statistics
 LIMIT95 = {"color": MUTED, "width": 2, "dash": "dash"}
 SYMBOLS = {"above": "triangle-up", "below": "triangle-down"}
 LIMIT998 = {"color": BAD, "width": 2, "dash": "dot"}
+# Above the plot, room for a one-row legend: the top margin plotly's automargin would otherwise widen to after
+# drawing, and then draw the whole chart again (a legend on two rows, on a narrow screen, still gets its room).
+LEGEND_TOP = 50
 
 
 def _limit_traces(xs: list[float], lows95, highs95, lows998, highs998) -> list[dict[str, Any]]:
@@ -194,6 +197,7 @@ def funnel_share(comparison: Comparison) -> dict[str, Any] | None:
         "data": data,
         "layout": _layout(
             height=460,
+            margin={"l": 56, "r": 16, "t": LEGEND_TOP, "b": 48},
             xaxis={"title": {"text": _("Borgere med første og opfølgende måling (n)")}, "rangemode": "tozero"},
             yaxis={"title": {"text": _("Andel forbedret (%)")}, "range": [0, 100]},
             annotations=_unit_labels(shown, y=y, positions=positions, x_range=(0, xs[-1]), y_range=(0, 100)),
@@ -222,6 +226,7 @@ def funnel_mean(comparison: Comparison) -> dict[str, Any] | None:
         "data": data,
         "layout": _layout(
             height=420,
+            margin={"l": 56, "r": 16, "t": LEGEND_TOP, "b": 48},
             xaxis={"title": {"text": _("Borgere med første og opfølgende måling (n)")}, "rangemode": "tozero"},
             yaxis={"title": {"text": _("Gennemsnitlig ændring")}},
             annotations=_unit_labels(
@@ -281,7 +286,7 @@ def forest(comparison: Comparison) -> dict[str, Any] | None:
             xaxis={"title": {"text": _("Gns. ændring (95% CI)")}, "zeroline": True, "domain": [0, 0.47]},
             xaxis2={"title": {"text": _("Justeret: observeret − forventet")}, "zeroline": True, "domain": [0.53, 1]},
             yaxis={"automargin": True, "autorange": "reversed"},
-            margin={"l": 16, "r": 16, "t": 16, "b": 60},
+            margin={"l": 16, "r": 16, "t": LEGEND_TOP, "b": 60},
         ),
     }
 

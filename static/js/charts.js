@@ -18,14 +18,50 @@
                date: "%d.%m.%Y", decimal: ",", thousands: "."}
     });
   }
+  // Room for a category axis's labels, measured before drawing. With automargin, plotly draws the chart, measures
+  // the labels, widens the margin and draws the whole chart again; a margin already wide enough saves that second
+  // drawing (half the time of a bar chart). Text drawn on a canvas measures without laying out the page, and to
+  // within a pixel of plotly's SVG labels. automargin stays on: a label wider than measured still gets its room.
+  var canvas = null;
+  var LABEL_GAP = 16;  // plotly's push is the widest label plus about 13 px (tick label standoff and padding)
+  var MIN_PLOT_WIDTH = 64;  // plotly's layout.minreducedwidth: automargin leaves the plot at least this wide
+  // Returns a function that puts the spec's own margin back once the chart is drawn, so that a later redrawing (a
+  // resized window) sizes the margin as plotly always did; nothing is changed where the labels would leave the
+  // plot less than plotly's minimum width (a phone): there automargin decides, as before.
+  function labelRoom(el, spec) {
+    var layout = spec.layout || {}, axis = layout.yaxis;
+    if (!axis || !axis.automargin || axis.side === "right") { return null; }
+    var labels = [];
+    for (var i = 0; i < spec.data.length; i++) {
+      var y = spec.data[i].y || [];
+      if (spec.data[i].yaxis && spec.data[i].yaxis !== "y") { continue; }
+      for (var j = 0; j < y.length; j++) { if (typeof y[j] === "string") { labels.push(y[j]); } }
+    }
+    if (!labels.length) { return null; }
+    var font = axis.tickfont || {}, base = layout.font || {};
+    canvas = canvas || document.createElement("canvas").getContext("2d");
+    canvas.font = (font.size || base.size || 12) + "px " + (font.family || base.family || "sans-serif");
+    var widest = 0;
+    for (var k = 0; k < labels.length; k++) { widest = Math.max(widest, canvas.measureText(labels[k]).width); }
+    var margin = layout.margin = layout.margin || {}, own = margin.l;
+    var room = Math.ceil(widest) + LABEL_GAP, right = margin.r === undefined ? 80 : margin.r;
+    if (room <= (own === undefined ? 80 : own) || room + right + MIN_PLOT_WIDTH > el.clientWidth) { return null; }
+    margin.l = room;
+    return function () {
+      if (!el.layout || !el.layout.margin) { return; }
+      if (own === undefined) { delete el.layout.margin.l; } else { el.layout.margin.l = own; }
+    };
+  }
   function draw(el) {
     var source = document.getElementById(el.getAttribute("data-chart"));
     if (!source || !window.Plotly) { return; }
     var spec = JSON.parse(source.textContent);
+    var restore = labelRoom(el, spec);
     window.Plotly.newPlot(el, spec.data, spec.layout, {
       responsive: true, displaylogo: false, locale: locale,
       modeBarButtonsToRemove: ["select2d", "lasso2d", "toggleSpikelines"]
     }).then(function () {
+      if (restore) { restore(); }
       el.setAttribute("data-drawn", "true");
     });
   }

@@ -73,8 +73,11 @@ def _cycle(
             if dist > best[v]:
                 continue
             for w, entry in arcs[v]:
-                new = tuple(x + y for x, y in zip(dist, cost(entry), strict=True))
-                if entry != (a, b) and (w not in best or new < best[w]):
+                if entry == (a, b):
+                    continue
+                step = cost(entry)
+                new = (dist[0] + step[0], dist[1] + step[1], dist[2] + step[2], dist[3] + step[3])
+                if w not in best or new < best[w]:
                     best[w], back[w] = new, (v, entry)
                     heapq.heappush(heap, (new, w))
     return min(found, key=lambda item: item[0]) if found else None
@@ -117,6 +120,8 @@ def suppress_table(table: Sequence[Sequence[int]] | Sequence[int] | np.ndarray, 
     if counts.ndim == 1:
         keep[r, :c] = hidden[r, :c] = True
 
+    values = ext.tolist()  # plain floats: the search reads them for every arc it relaxes
+
     def cost(entry: Entry) -> Cost:
         if hidden[entry]:
             return _FREE
@@ -124,7 +129,8 @@ def suppress_table(table: Sequence[Sequence[int]] | Sequence[int] | np.ndarray, 
             return (2, 0, 0, 0)
         if entry[0] == r or entry[1] == c:
             return (1, 0, 0, 0)
-        return (0, 1, 0, 1) if ext[entry] == 0 else (0, 0, float(ext[entry]), 1)
+        value = values[entry[0]][entry[1]]
+        return (0, 1, 0, 1) if value == 0 else (0, 0, value, 1)
 
     everything = _arcs(ext, np.ones_like(hidden))
     for a, b in zip(*(idx.tolist() for idx in np.nonzero(keep[:r, :c])), strict=True):

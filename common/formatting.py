@@ -6,13 +6,28 @@ same thing in the same way.
 
 from __future__ import annotations
 
+import datetime
+import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 DASH = "–"
+
+
+def short_date(value: datetime.date) -> str:
+    """The date in the active language's short format (Django's ``date_format``, which parses the format anew on
+    every call: a table of dates spent a tenth of its rendering there), memoised per date and language."""
+    return _short_date(value, get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_date(value: datetime.date, language: str | None) -> str:
+    # A pure function of its arguments (the formats are the settings' and the language's): every process agrees.
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def num(value: float | None, digits: int = 1, *, signed: bool = False) -> str:

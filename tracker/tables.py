@@ -7,10 +7,10 @@ import inspect
 
 import django_tables2 as tables
 from django.template.defaultfilters import floatformat
-from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import short_date
 from tracker.models import Course, Partner
 
 
@@ -50,7 +50,7 @@ class ShortDateColumn(tables.Column):
     """A date in the short local format; a plain column (django-tables2's DateColumn renders a template per cell)."""
 
     def render(self, value):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return short_date(value)
 
     def value(self, value):
         # Exports get the date itself: common.exports writes it as a date (xlsx) or ISO 8601 (CSV).

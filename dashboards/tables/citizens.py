@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
 from common import formatting as fmt
@@ -14,7 +13,7 @@ CITIZEN_LEVEL = frozenset({"follow_up", "not_on_track"})
 
 
 def _date(value) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT") if value else fmt.DASH
+    return fmt.short_date(value) if value else fmt.DASH
 
 
 class CitizenTable(BaseTable):

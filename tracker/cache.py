@@ -91,33 +91,25 @@ class FiguresDatabaseCache(DatabaseCache):
             return stamp, epoch, MISSING
         return stamp, epoch, pickle.loads(base64.b64decode(value.encode()))  # noqa: S301 — our own table
 
-    def read_many_at_stamps(self, items: dict) -> dict | None:
-        """``{item: (name, value or MISSING)}`` in one query, where ``items`` is ``{item: (stamp_sql, params,
-        key)}`` and ``stamp_sql`` a query of one row, its ``stamp`` and ``epoch``: each item's entry is the one
-        stored under ``f"{key}@{epoch}-{stamp}"`` (its name) at its stamp."""
+    def read_named(self, sql: str, params: list) -> dict[int, tuple[str, Any]]:
+        """``{item: (name, value or MISSING)}`` in one query, where ``sql`` yields rows ``(item, name)``: the entry
+        stored under each name (the names carry their stamps: tracker/dataversion.py)."""
         db, connection = self._db()
         q = connection.ops.quote_name
-        parts, params, order = [], [], list(items)
-        for i, item in enumerate(order):
-            stamp_sql, stamp_params, key = items[item]
-            parts.append(f"SELECT {i} AS item, CAST(%s AS VARCHAR(250)) AS name, x.stamp, x.epoch FROM ({stamp_sql}) x")
-            params += [key, *stamp_params]
-        name = "s.name || '@' || s.epoch || '-' || CAST(s.stamp AS TEXT)"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.item, {name}, c.{q('value')}, c.{q('expires')} FROM ({' UNION ALL '.join(parts)}) s "
-                f"LEFT JOIN {q(self._table)} c ON c.{q('cache_key')} = %s || {name}",
+                f"SELECT s.item, s.name, c.{q('value')}, c.{q('expires')} FROM "  # noqa: S608 — our own SQL
+                f"({sql}) s "
+                f"LEFT JOIN {q(self._table)} c ON c.{q('cache_key')} = %s || s.name",
                 [*params, self.make_key("")],
             )
             rows = cursor.fetchall()
-        if len(rows) != len(order):
-            return None  # no data version row
         out = {}
-        for i, full_name, value, expires in rows:
+        for i, name, value, expires in rows:
             if value is None or self._expired(expires, connection):
-                out[order[i]] = (full_name, MISSING)
+                out[i] = (name, MISSING)
             else:
-                out[order[i]] = (full_name, pickle.loads(base64.b64decode(value.encode())))  # noqa: S301
+                out[i] = (name, pickle.loads(base64.b64decode(value.encode())))  # noqa: S301 — our own table
         return out
 
     @staticmethod

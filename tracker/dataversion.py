@@ -223,40 +223,57 @@ def cached_many[T](namespace: str, items: dict[Any, tuple], compute: Callable[[l
 
 def _read_many(cache, specs: dict, names: dict) -> dict[Any, tuple[str, Any]] | None:
     """Per item: the name of its entry at its current stamp, and the entry (MISSING if none)."""
-    stamps = {item: _stamp_sql(units, topics) for item, (_key, units, topics) in specs.items()}
-    if isinstance(cache, FiguresDatabaseCache):
-        return cache.read_many_at_stamps({item: (*stamps[item], names[item]) for item in specs})
-    connection = connections[router.db_for_read(DataVersion)]
     order = list(specs)
-    sql = " UNION ALL ".join(f"SELECT {i}, x.stamp, x.epoch FROM ({stamps[item][0]}) x" for i, item in enumerate(order))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [p for item in order for p in stamps[item][1]])
+    sql, params = _names_sql([(names[item], specs[item][1], specs[item][2]) for item in order])
+    if isinstance(cache, FiguresDatabaseCache):
+        found = cache.read_named(sql, params)
+        if len(found) != len(order):
+            return None  # no data version row
+        return {order[i]: entry for i, entry in found.items()}
+    with connections[router.db_for_read(DataVersion)].cursor() as cursor:
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if len(rows) != len(order):
         return None
-    stamped = {order[i]: f"{names[order[i]]}@{epoch}-{stamp}" for i, stamp, epoch in rows}
-    entries = cache.get_many(list(stamped.values()))
-    return {item: (name, entries.get(name, MISSING)) for item, name in stamped.items()}
+    entries = cache.get_many([name for _i, name in rows])
+    return {order[i]: (name, entries.get(name, MISSING)) for i, name in rows}
 
 
 def _table_of(model) -> str:
     return connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
 
 
-def _stamp_sql(units: Iterable[int], topics: Iterable[str] | None) -> tuple[str, list]:
-    """A query of one row, the ``stamp`` of ``units`` and ``topics`` and the ``epoch``, with its parameters: written
-    out rather than built by the ORM, which costs milliseconds per item."""
-    ids = sorted(set(units))
-    within = ", ".join(["%s"] * len(ids)) or "NULL"
-    own = f"(SELECT SUM(value) FROM {_table_of(UnitDataVersion)} WHERE unit_id IN ({within}))"  # noqa: S608
-    topic_sql = f"SELECT SUM(value) FROM {_table_of(UnitTopicVersion)} WHERE unit_id IN ({within})"  # noqa: S608
-    params = ids
-    if topics is not None:
-        names = sorted(set(topics))
-        topic_sql += f" AND topic IN ({', '.join(['%s'] * len(names)) or 'NULL'})"
-        params = ids + names
-    stamp = f"value + COALESCE({own}, 0) + COALESCE(({topic_sql}), 0)"
-    return f"SELECT {stamp} AS stamp, epoch FROM {_table_of(DataVersion)} WHERE id = 1", [*ids, *params]  # noqa: S608
+def _names_sql(items: list[tuple[str, set[int], set[str] | None]]) -> tuple[str, list]:
+    """One query giving, per item (its position, its key, its units, its topics or None for all), the name of its
+    entry at its current stamp: ``key@epoch-stamp``. The units' and topics' counters are summed per item in two
+    grouped joins (written out: the ORM, or one subquery per item, cost milliseconds per item)."""
+    params: list = []
+    rows = []
+    for i, (key, _units, topics) in enumerate(items):
+        rows.append(f"({i}, CAST(%s AS VARCHAR(250)), {1 if topics is None else 0})")
+        params.append(key)
+    unit_rows = [f"({i}, {int(u)})" for i, (_k, units, _t) in enumerate(items) for u in sorted(units)]
+    topic_rows = []
+    for i, (_k, _u, topics) in enumerate(items):
+        for topic in sorted(topics or ()):
+            topic_rows.append(f"({i}, CAST(%s AS VARCHAR(60)))")
+            params.append(topic)
+    no_units, no_topics = "SELECT 0, 0 WHERE 1 = 0", "SELECT 0, CAST(NULL AS VARCHAR(60)) WHERE 1 = 0"
+    sql = (
+        f"WITH items(item, name, every_topic) AS (VALUES {', '.join(rows)}), "
+        f"item_units(item, unit_id) AS ({'VALUES ' + ', '.join(unit_rows) if unit_rows else no_units}), "
+        f"item_topics(item, topic) AS ({'VALUES ' + ', '.join(topic_rows) if topic_rows else no_topics}), "
+        f"own AS (SELECT iu.item, SUM(u.value) AS total FROM item_units iu "
+        f"JOIN {_table_of(UnitDataVersion)} u ON u.unit_id = iu.unit_id GROUP BY iu.item), "
+        f"tops AS (SELECT iu.item, SUM(t.value) AS total FROM item_units iu JOIN items i ON i.item = iu.item "
+        f"JOIN {_table_of(UnitTopicVersion)} t ON t.unit_id = iu.unit_id WHERE i.every_topic = 1 OR EXISTS "
+        f"(SELECT 1 FROM item_topics it WHERE it.item = iu.item AND it.topic = t.topic) GROUP BY iu.item) "
+        f"SELECT i.item AS item, i.name || '@' || d.epoch || '-' || "
+        f"CAST(d.value + COALESCE(own.total, 0) + COALESCE(tops.total, 0) AS TEXT) AS name "
+        f"FROM items i CROSS JOIN {_table_of(DataVersion)} d LEFT JOIN own ON own.item = i.item "
+        f"LEFT JOIN tops ON tops.item = i.item WHERE d.id = 1"
+    )  # noqa: S608 — table names from the models, numbers formatted by us, text as parameters
+    return sql, params
 
 
 def _read(cache, units, name: str, topics=None) -> tuple[int, str, Any] | None:

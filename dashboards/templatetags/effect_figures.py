@@ -1,7 +1,8 @@
 """Template filters that write the dashboard's figures (see ``common.formatting``).
 
 {% load effect_figures %} then ``{{ d.coverage|share }}``, ``{{ d.mean_change|mean_n }}``,
-``{{ value|num:1 }}``, ``{{ value|signed:1 }}``, ``{{ share|share_ci }}``, ``{{ m|mean_ci }}``, ``{{ pair|ci_pair }}``.
+``{{ value|num:1 }}``, ``{{ value|signed:1 }}``, ``{{ share|share_ci }}``, ``{{ m|mean_ci }}``, ``{{ pair|ci_pair }}``,
+``{{ day|local_date:"M Y" }}``.
 """
 
 from __future__ import annotations
@@ -54,3 +55,9 @@ def ci_pair(value, digits=1):
     """A (low, high) pair after a figure: '(6,7 til 21,2)', or '(–, reason)' when it is missing or of zero width."""
     low, high = value if value else (None, None)
     return formatting.interval(low, high, int(digits), parenthesised=True)
+
+
+@register.filter
+def local_date(value, fmt="SHORT_DATE_FORMAT"):
+    """``{{ day|local_date:"M Y" }}``: what ``{{ day|date:"M Y" }}`` writes, memoised (``common.formatting``)."""
+    return formatting.local_date(value, fmt) if value not in (None, "") else ""

@@ -70,15 +70,16 @@ def test_reasons_in_english():
         assert formatting.mean_interval(Mean.of([4.0])) == "– (needs at least 2 measurements)"
 
 
-def test_short_date_is_djangos_short_date_in_each_language():
+def test_memoised_dates_are_djangos_dates_in_each_language():
     import datetime
 
     from django.utils import translation
     from django.utils.formats import date_format
 
-    from common.formatting import short_date
+    from common.formatting import local_date, short_date
 
     day = datetime.date(2026, 3, 7)
     for language in ("da", "en", "da"):
         with translation.override(language):
             assert short_date(day) == date_format(day, "SHORT_DATE_FORMAT")
+            assert local_date(day, "M Y") == date_format(day, "M Y")  # "mar 2026", "Mar 2026"

@@ -55,8 +55,10 @@ def design_matrix(baseline: Sequence[float], factors: dict[str, Sequence[str]]) 
         if len(values) != n:
             raise ValueError(f"factor {name!r} has {len(values)} values for {n} rows")
         levels = sorted(set(values))
+        column = np.empty(n, dtype=object)
+        column[:] = list(values)  # element by element, whatever the values (a plain np.array could make them 2-D)
         for level in levels[1:]:  # the first level is the reference
-            cols.append(np.array([v == level for v in values], dtype=float))
+            cols.append((column == level).astype(float))
             names.append(f"{name}={level}")
     return Design(np.column_stack(cols) if n else np.zeros((0, len(cols))), tuple(names))
 

@@ -74,6 +74,22 @@ def check_writes(acks_file: Path) -> dict:
     }
 
 
+def server_environment(database_url: str) -> dict[str, str]:
+    """The environment gunicorn runs in: production settings (no debug, hashed static files) on loopback without
+    HTTPS, with throwaway keys unless the caller's environment sets them (tests/devtools/test_loadtest_server.py
+    checks that the settings accept it)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "EFFEKTSPOR_SECURE": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "loadtest-only-secret-key-0b6f3c2e9d1a",
+        "EFFEKTSPOR_PSEUDONYM_KEY": os.environ.get("EFFEKTSPOR_PSEUDONYM_KEY")
+        or "loadtest-only-pseudonym-key-7c41e0a95b2d",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    }
+
+
 class Command(BaseCommand):
     help = "Run gunicorn with several workers under simulated caseworkers, then check that no write was lost."
 
@@ -109,13 +125,7 @@ class Command(BaseCommand):
         port = free_port()
         host = f"http://127.0.0.1:{port}"
         env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_DEBUG": "0",
-            "EFFEKTSPOR_SECURE": "0",
-            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "loadtest-only-secret-key-0b6f3c2e9d1a",
-            "EFFEKTSPOR_PSEUDONYM_KEY": os.environ.get("EFFEKTSPOR_PSEUDONYM_KEY") or "loadtest-only-pseudonym-key",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            **server_environment(url),
             "EFFEKTSPOR_LOADTEST_SETUP": str(setup_file),
             "EFFEKTSPOR_LOADTEST_ACKS": str(acks_file),
             "EFFEKTSPOR_LOADTEST_WRITERS": str(opts["users"]),

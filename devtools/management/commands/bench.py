@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import gc
 import json
-import resource
 import statistics as stats
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from devtools.memory import peak_rss_mb, reset_peak
 from devtools.staticfiles import ensure_collected
 
 # The spreadsheet way: each course's first and latest measurement found from its raw rows (by date), their
@@ -51,27 +51,6 @@ JOIN outcomes_measurement latest
 JOIN tracker_course c ON c.id = span.course_id
 GROUP BY c.unit_id
 """
-
-
-def _peak_rss_mb() -> float:
-    """The process's peak resident memory since start, or since ``_reset_peak`` (Linux: VmHWM)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
-
-
-def _reset_peak() -> bool:
-    """Start the peak over (Linux: writing 5 to clear_refs resets VmHWM), so that seeding the data set, done once,
-    does not count as the pages' memory. False where the system cannot."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
 
 
 def actors():
@@ -216,9 +195,9 @@ class Command(BaseCommand):
         signature = f"c{opts['citizens']}-u{opts['units']}-m{opts['months']}-s{opts['seed']}"
         self.use_bench_database(signature)
         seed_seconds = self.ensure_dataset(signature, opts)
-        seed_peak = round(_peak_rss_mb(), 1) if seed_seconds is not None else None
+        seed_peak = round(peak_rss_mb(), 1) if seed_seconds is not None else None
         gc.collect()
-        peak_reset = _reset_peak()
+        peak_reset = reset_peak()
         ensure_collected(self.stderr)
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         # As in an app server (tracker/wsgi.py): the start-up heap is frozen out of the full garbage collections.
@@ -236,7 +215,7 @@ class Command(BaseCommand):
             "pages": pages,
             "baseline_ms": baseline,
             # The pages' peak: from after seeding (when the system can reset the peak), else since start.
-            "peak_rss_mb": round(_peak_rss_mb(), 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
             "peak_rss_excludes_seeding": peak_reset,
             "seed_peak_rss_mb": seed_peak,
         }

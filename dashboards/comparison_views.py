@@ -88,6 +88,7 @@ class DirectorComparisonView(RoleRequiredMixin, View):
 
         def body_context() -> dict:
             form, comparison = self.comparison(request)
+            trends = comparison_charts.trends(comparison)
             return {
                 "form": form,
                 "c": comparison,
@@ -96,7 +97,14 @@ class DirectorComparisonView(RoleRequiredMixin, View):
                 "funnel_spec": comparison_charts.funnel_share(comparison),
                 "mean_funnel_spec": comparison_charts.funnel_mean(comparison),
                 "forest_spec": comparison_charts.forest(comparison),
-                "trends": comparison_charts.trends(comparison),
+                "trends": trends,
+                # One small multiple per row, each rendered once per content: a write in one unit changes one.
+                "trend_blocks": pagecache.rendered_pieces(
+                    request,
+                    "dashboards/_trend_block.html",
+                    [{"t": t} for t in trends],
+                    [[t["row"].key, t["row"].name, t["points"], t["spec"]] for t in trends],
+                ),
                 "query": request.GET.urlencode(),
             }
 

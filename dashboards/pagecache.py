@@ -67,6 +67,20 @@ def cached_body(
     return dataversion.cached(f"page:{name}", key, build, units=key["scope"])
 
 
+def rendered_pieces(request, template_name: str, contexts: list[dict], keys: list) -> list[str]:
+    """Each context rendered with ``template_name`` — a piece of a page that is a function of what it shows, given
+    as its key (``keys``, one per context): read from the figures cache by that content and the language, rendered
+    only when new. After a write in one unit, only that unit's pieces are rendered again."""
+    language = get_language()
+    items = {i: [template_name, language, key] for i, key in enumerate(keys)}
+
+    def render(missing: list[int]) -> dict[int, str]:
+        return {i: render_to_string(template_name, contexts[i], request) for i in missing}
+
+    html = dataversion.cached_by_content("piece", items, render)
+    return [mark_safe(html[i]) for i in range(len(contexts))]  # noqa: S308 — our own rendering
+
+
 KNOWN = re.compile(r"^(unit|period|start|end|legal_basis|instrument|kind|overdispersion|root|(\w+-)?(page|sort))$")
 
 

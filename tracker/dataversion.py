@@ -221,6 +221,26 @@ def cached_many[T](namespace: str, items: dict[Any, tuple], compute: Callable[[l
     return out
 
 
+def cached_by_content[T](
+    namespace: str, items: dict[Any, Any], compute: Callable[[list], dict[Any, T]]
+) -> dict[Any, T]:
+    """``{item: value}`` for values that are a function of their key alone (``items``: ``{item: key}``), such as
+    the HTML of a page's piece rendered from the figures it shows: keyed by the release and the key itself, so never
+    stale, and needing no data stamp. One query for the entries, one more for those computed (``compute(missing)``)."""
+    if not items:
+        return {}
+    cache = _cache()
+    names = {item: entry_key(namespace, key) for item, key in items.items()}
+    found = cache.get_many(list(names.values()))
+    out = {item: plaindata.loads(found[name]) for item, name in names.items() if name in found}
+    missing = [item for item in items if item not in out]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({names[item]: plaindata.dumps(computed[item]) for item in missing})
+        out.update(computed)
+    return out
+
+
 def _read_many(cache, specs: dict, names: dict) -> dict[Any, tuple[str, Any]] | None:
     """Per item: the name of its entry at its current stamp, and the entry (MISSING if none)."""
     order = list(specs)

@@ -305,3 +305,50 @@ def test_query_count_does_not_grow_with_data(client):
     large = _count_queries(client, url)
     assert small == large
     assert large <= 25
+
+
+@pytest.mark.django_db
+def test_page_pieces_render_once_per_content_and_language(monkeypatch):
+    """``pagecache.rendered_pieces``: a piece is rendered again only when what it shows (or the language) changes;
+    what comes from the cache is what a fresh rendering gives."""
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from dashboards import pagecache
+
+    rendered = []
+    original = pagecache.render_to_string
+
+    def counting(template_name, context, request=None):
+        rendered.append(context["t"]["row"].name)
+        return original(template_name, context, request)
+
+    monkeypatch.setattr(pagecache, "render_to_string", counting)
+    request = RequestFactory().get("/")
+    row = type("Row", (), {})
+
+    def block(key, name, mean):
+        r = row()
+        r.key, r.name = key, name
+        points = [(datetime.date(2026, 1, 1), mean, 6)]
+        return {"row": r, "points": points, "spec": {"data": [], "layout": {}}}
+
+    def pieces(trends):
+        return pagecache.rendered_pieces(
+            request,
+            "dashboards/_trend_block.html",
+            [{"t": t} for t in trends],
+            [[t["row"].key, t["row"].name, t["points"], t["spec"]] for t in trends],
+        )
+
+    with translation.override("da"):
+        first = pieces([block(1, "Enhed A", 61.25), block(2, "Enhed B", 55.0)])
+        assert rendered == ["Enhed A", "Enhed B"]
+        assert "61,3" in first[0]  # floatformat rounds half up
+        again = pieces([block(1, "Enhed A", 61.25), block(2, "Enhed B", 57.5)])
+        assert rendered == ["Enhed A", "Enhed B", "Enhed B"]  # only the piece whose figures changed
+        assert again[0] == first[0] and "57,5" in again[1]
+        rendered.clear()
+    with translation.override("en"):
+        english = pieces([block(1, "Enhed A", 61.25)])
+    assert rendered == ["Enhed A"] and english[0] != first[0]  # another language, another piece

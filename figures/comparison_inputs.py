@@ -67,7 +67,29 @@ class Casemix:
     def __len__(self) -> int:
         return len(self.course)
 
-    def add(self, *values) -> None:
+    def add(
+        self,
+        course: int,
+        group: int,
+        baseline: float,
+        base_date: datetime.date,
+        change: float,
+        category: str,
+        birth_year: int | None,
+        gender: str,
+        first_course: bool,
+    ) -> None:
+        """A paired course, its case-mix factors derived from the citizen at baseline."""
+        values = (
+            course,
+            group,
+            baseline,
+            change,
+            category in engine.IMPROVING,
+            casemix.age_group(base_date.year - birth_year if birth_year else None),
+            gender,
+            "first" if first_course else "again",
+        )
         for name, value in zip(CASEMIX_FIELDS, values, strict=True):
             getattr(self, name).append(value)
 
@@ -85,10 +107,6 @@ class Casemix:
             for name in CASEMIX_FIELDS:
                 setattr(out, name, list(pick(getattr(out, name))))
         return out
-
-
-def _age(base_date: datetime.date, birth_year: int | None) -> str:
-    return casemix.age_group(base_date.year - birth_year if birth_year else None)
 
 
 def from_records(
@@ -117,15 +135,17 @@ def from_records(
     paired = Casemix()
     for t in trajs:
         if t.paired:
+            r = t.record
             paired.add(
-                t.record.course_id,
-                group_of[t.record.unit_id],
+                r.course_id,
+                group_of[r.unit_id],
                 t.baseline.score,
+                t.baseline.date,
                 t.change,
-                t.category in engine.IMPROVING,
-                _age(t.baseline.date, t.record.birth_year),
-                t.record.gender,
-                "first" if t.record.first_course else "again",
+                t.category,
+                r.birth_year,
+                r.gender,
+                r.first_course,
             )
     return groups, paired
 
@@ -189,16 +209,7 @@ def _group_inputs(group: int, name: str, mine: list[dict], scope: records.Scope,
             continue
         base, score = c[B_SCORE], c[F_SCORE]
         category = rowfigures.classify(base, score, params)[1]
-        paired.add(
-            c[0],
-            group,
-            base,
-            score - base,
-            category in engine.IMPROVING,
-            _age(ordinal(c[B_DATE]), c[BIRTH]),
-            c[GENDER],
-            "first" if c[FIRST] else "again",
-        )
+        paired.add(c[0], group, base, ordinal(c[B_DATE]), score - base, category, c[BIRTH], c[GENDER], c[FIRST])
     inputs = GroupInputs(Group(figures, quarters), paired)
     inputs.group.cell_keys()
     # What is cached is what the comparison reads: the ids behind each quarter's figures and behind the

@@ -156,24 +156,19 @@ def trajectories(
 
 
 def dashboard_inputs(
-    scope: records.Scope,
-    period: Period,
-    instrument: Instrument,
-    life_instrument: Instrument | None,
-    *,
-    source: str = "rows",
-) -> tuple[list[engine.Trajectory], list[engine.QuarterFigures], list[engine.Trajectory]]:
-    """The unit dashboard's trajectories, quarterly trend and life-domain trajectories, in the course order of
-    ``records.course_records`` (citizen name, course). ``source="records"``: the per-course path."""
+    scope: records.Scope, period: Period, instrument: Instrument, *, source: str = "rows"
+) -> tuple[list[engine.Trajectory], list[engine.QuarterFigures]]:
+    """The unit dashboard's trajectories and quarterly trend, in the course order of ``records.course_records``
+    (citizen name, course). ``source="records"``: the per-course path."""
     params = Params.of(instrument)
     datas = aggregates.stored(scope.unit_ids, [instrument], period)[instrument.pk] if source == "rows" else {}
     if source == "records" or set(datas) != set(scope.unit_ids):
         # Rows not materialised (they are built by the comparison, by ``rebuild_figures``, or on a later read):
         # the per-course path, which gives the same figures.
-        recs = records.course_records(scope, period, [instrument] + ([life_instrument] if life_instrument else []))
-        trajs = engine.trajectories(recs, period, params, instrument.pk)
-        quarters = engine.quarterly(recs, period, params, instrument.pk)
-        return trajs, quarters, _life(recs, period, life_instrument)
+        recs = records.course_records(scope, period, [instrument])
+        return engine.trajectories(recs, period, params, instrument.pk), engine.quarterly(
+            recs, period, params, instrument.pk
+        )
     names = list(
         records.Course.objects.filter(scope.q(), records.active_q(period))
         .order_by("citizen__name", "pk")
@@ -182,21 +177,13 @@ def dashboard_inputs(
     order = {pk: i for i, (pk, _n, _u) in enumerate(names)}
     trajs = trajectories(datas, names, period, params, instrument.pk)
     quarters = quarterly([datas[u] for u in sorted(datas)], scope.legal_basis_id, params, order=order)
-    # The life-domain profile is read per course (two small queries): its item answers are read per course anyway.
-    life = _life(
-        records.course_records(scope, period, [life_instrument]) if life_instrument else [], period, life_instrument
-    )
-    return trajs, quarters, life
+    return trajs, quarters
 
 
 def life_inputs(scope: records.Scope, period: Period, life_instrument: Instrument | None) -> list[engine.Trajectory]:
-    """The life-domain trajectories alone (as ``dashboard_inputs`` gives them), read per course."""
+    """The life-domain trajectories, read per course (two small queries: its item answers are read per course
+    anyway)."""
     if life_instrument is None:
         return []
-    return _life(records.course_records(scope, period, [life_instrument]), period, life_instrument)
-
-
-def _life(recs, period: Period, life_instrument: Instrument | None) -> list[engine.Trajectory]:
-    if life_instrument is None:
-        return []
+    recs = records.course_records(scope, period, [life_instrument])
     return engine.trajectories(recs, period, Params.of(life_instrument), life_instrument.pk)

@@ -209,16 +209,7 @@ def cached_many[T](namespace: str, items: dict[Any, tuple], compute: Callable[[l
     if found is None:  # a database flushed since migrating
         DataVersion.objects.get_or_create(pk=1, defaults={"value": 0})
         found = _read_many(cache, specs, names)
-    out: dict[Any, T] = {}
-    for item, (_name, entry) in found.items():
-        if entry is not MISSING:
-            out[item] = plaindata.loads(entry)
-    missing = [item for item in items if item not in out]
-    if missing:
-        computed = compute(missing)
-        cache.set_many({found[item][0]: plaindata.dumps(computed[item]) for item in missing})
-        out.update(computed)
-    return out
+    return _complete(cache, found, compute)
 
 
 def cached_by_content[T](
@@ -231,12 +222,18 @@ def cached_by_content[T](
         return {}
     cache = _cache()
     names = {item: entry_key(namespace, key) for item, key in items.items()}
-    found = cache.get_many(list(names.values()))
-    out = {item: plaindata.loads(found[name]) for item, name in names.items() if name in found}
-    missing = [item for item in items if item not in out]
+    entries = cache.get_many(list(names.values()))
+    return _complete(cache, {item: (name, entries.get(name, MISSING)) for item, name in names.items()}, compute)
+
+
+def _complete[T](cache, found: dict[Any, tuple[str, Any]], compute: Callable[[list], dict[Any, T]]) -> dict[Any, T]:
+    """The values of the entries found (``{item: (name, entry or MISSING)}``), the missing ones computed together
+    and stored under their names in one write."""
+    out = {item: plaindata.loads(entry) for item, (_name, entry) in found.items() if entry is not MISSING}
+    missing = [item for item in found if item not in out]
     if missing:
         computed = compute(missing)
-        cache.set_many({names[item]: plaindata.dumps(computed[item]) for item in missing})
+        cache.set_many({found[item][0]: plaindata.dumps(computed[item]) for item in missing})
         out.update(computed)
     return out
 

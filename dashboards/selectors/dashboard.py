@@ -107,7 +107,7 @@ def _effects(params: DashboardParams, source: str) -> dict:
     """The chosen instrument's figures and the lists of citizens: its measurements and the collaborations."""
     instrument, period, scope = params.instrument, params.period, _scope(params)
     method = Params.of(instrument).method
-    trajs, quarters, _life = rowfigures.dashboard_inputs(scope, period, instrument, None, source=source)
+    trajs, quarters = rowfigures.dashboard_inputs(scope, period, instrument, source=source)
     figures = engine.group_figures(0, "", trajs)
     courses = _course_rows(trajs, queries.course_kinds(scope, period))
     paired = [c for c in courses if c.paired]

@@ -15,17 +15,20 @@ to it), the units the user may choose between, and the query string.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django_tables2 import Table
 
-from tracker import dataversion
+from tracker import dataversion, plaindata
 
 BODY_ONLY = "includes/_content_only.html"
 
@@ -64,7 +67,8 @@ def cached_body(
             raise RuntimeError(f"{template_name}: a cached body must not contain a POST form")
         return {"html": html, **(extra() if extra else {})}
 
-    return dataversion.cached(f"page:{name}", key, build, units=key["scope"])
+    with dataversion.one_write():  # the body, its figures and its pieces: one write
+        return dataversion.cached(f"page:{name}", key, build, units=key["scope"])
 
 
 def rendered_pieces(request, template_name: str, contexts: list[dict], keys: list) -> list[str]:
@@ -79,6 +83,38 @@ def rendered_pieces(request, template_name: str, contexts: list[dict], keys: lis
 
     html = dataversion.cached_by_content("piece", items, render)
     return [mark_safe(html[i]) for i in range(len(contexts))]  # noqa: S308 — our own rendering
+
+
+def rendered_tables(request, tables: dict[str, Table], *, key: Any = None) -> dict[str, SafeString]:
+    """Each table's HTML as ``{% render_table %}`` writes it, rendered only when what it shows is new.
+
+    A table is a function of its class, its rows, its paging and sorting, the request's known parameters (its
+    sorting and paging links keep them), the language and ``key`` (what else the view gave the tables, such as the
+    query string behind a link): those are its key in the figures cache. After a write, the tables whose rows
+    did not change (most of a dashboard's) come from the cache in the one query that reads them all."""
+    language, parameters = get_language(), _known_parameters(request)
+    items = {name: ["table", language, parameters, key, _table_key(table)] for name, table in tables.items()}
+
+    def render(missing: list[str]) -> dict[str, str]:
+        return {name: tables[name].as_html(request) for name in missing}
+
+    html = dataversion.cached_by_content("piece", items, render)
+    return {name: mark_safe(html[name]) for name in tables}  # noqa: S308 — our own rendering
+
+
+def _table_key(table: Table) -> list:
+    """What a table's HTML depends on besides the request and the language: its class, its columns and their
+    headings, its paging and sorting, and a digest of its rows (pickled: equal bytes, equal rows)."""
+    page = getattr(table, "page", None)
+    rows = plaindata.dumps(list(table.data.data) if isinstance(table.data.data, list) else table.data.data)
+    return [
+        f"{type(table).__module__}.{type(table).__qualname__}",
+        table.prefix,
+        [(column.name, str(column.header)) for column in table.columns],
+        list(table.order_by or ()),
+        [page.number, table.paginator.per_page] if page is not None else None,
+        hashlib.blake2b(rows, digest_size=20).hexdigest(),
+    ]
 
 
 KNOWN = re.compile(r"^(unit|period|start|end|legal_basis|instrument|kind|overdispersion|root|(\w+-)?(page|sort))$")

@@ -78,7 +78,9 @@ class UnitDashboardView(UnitDashboardBase):
             tables = make_tables()
             for name in CITIZEN_LEVEL:
                 RequestConfig(request, paginate={"per_page": 25}).configure(tables[name])
-            return {**context, "tables": tables, "charts": charts.unit_dashboard_charts(dashboard)}
+            # Rendered by content: after a write, only the tables whose rows changed are rendered again.
+            rendered = pagecache.rendered_tables(request, tables, key=context["query"])
+            return {**context, "tables": rendered, "charts": charts.unit_dashboard_charts(dashboard)}
 
         def named_citizens() -> dict:
             rows = [*dashboard.follow_up, *dashboard.not_on_track]

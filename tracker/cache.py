@@ -3,7 +3,8 @@ table and encoding, with two economies for tracker/dataversion.py, whose every m
 needs the data stamp:
 
 - a write is one statement (``INSERT … ON CONFLICT DO UPDATE``) instead of a transaction with a count, a look-up
-  and an insert or update, and so is a write of many entries (``set_many``); the bound (``MAX_ENTRIES``,
+  and an insert or update, and so is a write of many entries (``set_many``, or ``set_versioned`` for entries of
+  different versions: the writes a page request gathers, ``dataversion.one_write``); the bound (``MAX_ENTRIES``,
   ``CULL_FREQUENCY``) is kept by :meth:`cull_if_full`, which every data write calls (only a new stamp or new
   parameters add entries) and ``manage.py prune_cache``;
 - :meth:`read_at_stamp` reads the stamp and the entry stored at exactly that stamp in one query, so a hit costs one
@@ -48,7 +49,18 @@ class FiguresDatabaseCache(DatabaseCache):
             self._upsert(connection, data, timeout, version)
         return []
 
-    def _upsert(self, connection, data: dict, timeout, version) -> None:
+    def set_versioned(self, entries: list[tuple[str, Any, str | None]], timeout=DEFAULT_TIMEOUT) -> None:
+        """Entries ``(key, value, version)``, each under its own version, in one statement."""
+        db, connection = self._db()
+        if connection.vendor not in ("sqlite", "postgresql"):
+            for key, value, version in entries:
+                super().set(key, value, timeout, version)
+            return
+        made = {self.make_and_validate_key(key, version=version): value for key, value, version in entries}
+        if made:
+            self._upsert(connection, made, timeout, None, made=True)
+
+    def _upsert(self, connection, data: dict, timeout, version, *, made: bool = False) -> None:
         timeout = self.get_backend_timeout(timeout)
         if timeout is None:
             expires = datetime.datetime.max
@@ -58,7 +70,7 @@ class FiguresDatabaseCache(DatabaseCache):
         params = []
         for key, value in data.items():
             encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
-            params += [self.make_and_validate_key(key, version=version), encoded, expires]
+            params += [key if made else self.make_and_validate_key(key, version=version), encoded, expires]
         q = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(

@@ -4,8 +4,9 @@ The parts are read in one batch (one query on the database cache), each under th
 kinds of data it reads* (topics): the effects of the chosen
 instrument read its measurements and the collaborations (the kind associations), the life-domain profile reads
 the life-domain instrument's measurements, the goals part the goals and reviews, the sectors part the
-collaborations, and the counts read everything. So a WHO-5 recorded in the unit recomputes the effects and the
-counts, and the life domains, goals and sectors come from the cache. ``_unit_dashboard`` computes every part afresh
+collaborations, the counts the courses and collaborations, and whether the units have measured at all reads every
+instrument's measurements. So a WHO-5 recorded in the unit recomputes the effects and that one count, and the
+rest come from the cache. ``_unit_dashboard`` computes every part afresh
 (the per-course path in tests: ``source="records"``).
 """
 
@@ -74,7 +75,8 @@ def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
     }
     topics = {
         "effects": [dataversion.measurements_topic(params.instrument.code), dataversion.COLLABORATIONS],
-        "counts": None,
+        "counts": [dataversion.COLLABORATIONS],  # and the courses: any write of no known kind
+        "measured": None,
         "life": [dataversion.measurements_topic(queries.LIFE_DOMAINS)],
         "goals": [dataversion.GOALS],
         "sectors": [dataversion.COLLABORATIONS],
@@ -109,7 +111,12 @@ def _effects(params: DashboardParams, source: str) -> dict:
     method = Params.of(instrument).method
     trajs, quarters = rowfigures.dashboard_inputs(scope, period, instrument, source=source)
     figures = engine.group_figures(0, "", trajs)
-    courses = _course_rows(trajs, queries.course_kinds(scope, period))
+    kinds = queries.kinds_with_courses(scope, period)
+    kinds_of: dict[int, set[int]] = {}
+    for kind, course_ids in kinds:
+        for course_id in course_ids:
+            kinds_of.setdefault(course_id, set()).add(kind.pk)
+    courses = _course_rows(trajs, kinds_of)
     paired = [c for c in courses if c.paired]
     open_at_end = [c for c in courses if c.end is None or c.end > period.end]
     category_counts = figures.category_counts
@@ -118,7 +125,7 @@ def _effects(params: DashboardParams, source: str) -> dict:
         for code in _category_codes(method, instrument)
     ]
     associations = []
-    for kind in queries.collaboration_kinds():
+    for kind, _courses in kinds:
         with_kind = [c.change for c in paired if kind.pk in c.kind_ids]
         without = [c.change for c in paired if kind.pk not in c.kind_ids]
         associations.append(KindAssociation(kind.code, kind.name, Mean.of(with_kind), Mean.of(without)))
@@ -151,9 +158,15 @@ def _effects(params: DashboardParams, source: str) -> dict:
 
 
 def _counts(params: DashboardParams, source: str) -> dict:
-    """Courses, citizens, plans and collaborations counted together: they read every kind of data."""
-    counts = queries.course_counts(_scope(params), params.period, by_unit=False)
+    """Courses, citizens, plans and collaborations counted together: the courses and the collaborations."""
+    counts = queries.course_counts(_scope(params), params.period)
     return {"counts": counts, "plan": Share(counts["plan_citizens"], counts["active_citizens"])}
+
+
+def _measured(params: DashboardParams, source: str) -> dict:
+    """Whether the units have measured at all: every instrument's measurements (a cheap count of its own, so that
+    a measurement does not count the courses again)."""
+    return {"measured_courses": queries.measured_courses(_scope(params))}
 
 
 def _life(params: DashboardParams, source: str) -> dict:
@@ -202,6 +215,7 @@ def _sectors(params: DashboardParams, source: str) -> dict:
 PARTS: dict[str, Callable[[DashboardParams, str], dict]] = {
     "effects": _effects,
     "counts": _counts,
+    "measured": _measured,
     "life": _life,
     "goals": _goals,
     "sectors": _sectors,
@@ -212,6 +226,7 @@ def _assemble(params: DashboardParams, parts: dict[str, dict]) -> UnitDashboard:
     instrument_params = Params.of(params.instrument)
     threshold = _threshold(instrument_params)
     fields = {name: value for part in parts.values() for name, value in part.items()}
+    fields["counts"] = {**fields["counts"], "measured_courses": fields.pop("measured_courses")}
     return UnitDashboard(
         params=params,
         units=sorted(params.units, key=lambda u: u.name),

@@ -18,10 +18,12 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 
 from figures.periods import Period
@@ -33,41 +35,51 @@ COORDINATED_PLAN = "coordinated-plan"
 LIFE_DOMAINS = "life-domains"
 
 
-def course_counts(scope: Scope, period: Period, *, by_unit: bool) -> list[dict[str, Any]] | dict[str, Any]:
-    """Active courses and citizens, courses started and ended, citizens with a coordinated plan or any
-    collaboration, and courses with any measurement at all — one aggregate (per unit when ``by_unit``)."""
+def course_counts(scope: Scope, period: Period) -> dict[str, Any]:
+    """Active courses and citizens, courses started and ended, and citizens with a coordinated plan or any
+    collaboration — one aggregate. It reads courses and collaborations, not measurements (``measured_courses``)."""
     active = active_q(period)
     plan = Collaboration.objects.filter(course_id=OuterRef("pk"), kind__code=COORDINATED_PLAN, date__lte=period.end)
     collab = Collaboration.objects.filter(course_id=OuterRef("pk"), date__range=(period.start, period.end))
-    measured = Measurement.objects.filter(course_id=OuterRef("pk"))
-    qs = Course.objects.filter(scope.q()).annotate(
-        has_plan=Exists(plan), has_collab=Exists(collab), has_measurement=Exists(measured)
+    qs = Course.objects.filter(scope.q()).annotate(has_plan=Exists(plan), has_collab=Exists(collab))
+    return qs.aggregate(
+        active_courses=Count("pk", filter=active),
+        active_citizens=Count("citizen_id", distinct=True, filter=active),
+        started=Count("pk", filter=Q(start__range=(period.start, period.end))),
+        ended=Count("pk", filter=Q(end__range=(period.start, period.end))),
+        plan_citizens=Count("citizen_id", distinct=True, filter=active & Q(has_plan=True)),
+        collab_citizens=Count("citizen_id", distinct=True, filter=active & Q(has_collab=True)),
     )
-    aggregates = {
-        "active_courses": Count("pk", filter=active),
-        "active_citizens": Count("citizen_id", distinct=True, filter=active),
-        "started": Count("pk", filter=Q(start__range=(period.start, period.end))),
-        "ended": Count("pk", filter=Q(end__range=(period.start, period.end))),
-        "plan_citizens": Count("citizen_id", distinct=True, filter=active & Q(has_plan=True)),
-        "collab_citizens": Count("citizen_id", distinct=True, filter=active & Q(has_collab=True)),
-        "measured_courses": Count("pk", filter=Q(has_measurement=True)),
-    }
-    if by_unit:
-        return list(qs.values("unit_id").annotate(**aggregates).order_by("unit_id"))
-    return qs.aggregate(**aggregates)
 
 
-def course_kinds(scope: Scope, period: Period) -> dict[int, set[int]]:
-    """course → the kinds of collaboration it has had by the period's end (for the kind associations)."""
-    out: dict[int, set[int]] = {}
-    rows = (
+def measured_courses(scope: Scope) -> int:
+    """The courses in the scope with any measurement at all, of any instrument, ever."""
+    measured = Measurement.objects.filter(course_id=OuterRef("pk"))
+    return Course.objects.filter(scope.q()).filter(Exists(measured)).count()
+
+
+def kinds_with_courses(scope: Scope, period: Period) -> list[tuple[CollaborationKind, frozenset[int]]]:
+    """Every kind of collaboration, in its order, with the courses in the scope that have had one by the period's
+    end (for the kind associations). One query: the kinds, and after them the (kind, course) pairs, as the two
+    halves of a ``UNION ALL`` (a pair row has a course, a kind row none)."""
+    kinds = CollaborationKind.objects.order_by().values_list(
+        "pk", "code", "name_da", "name_en", "order", Value(None, output_field=IntegerField())
+    )
+    pairs = (
         Collaboration.objects.filter(scope.via_course(), date__lte=period.end)
-        .values_list("course_id", "kind_id")
+        .order_by()
+        .values_list("kind_id", Value(""), Value(""), Value(""), Value(0), "course_id")
         .distinct()
     )
-    for course_id, kind_id in rows:
-        out.setdefault(course_id, set()).add(kind_id)
-    return out
+    found: list[CollaborationKind] = []
+    courses: dict[int, set[int]] = {}
+    for pk, code, name_da, name_en, order, course_id in kinds.union(pairs, all=True):
+        if course_id is None:
+            found.append(CollaborationKind(pk=pk, code=code, name_da=name_da, name_en=name_en, order=order))
+        else:
+            courses.setdefault(pk, set()).add(course_id)
+    found.sort(key=lambda kind: (kind.order, kind.code))
+    return [(kind, frozenset(courses.get(kind.pk, ()))) for kind in found]
 
 
 def life_domain_items() -> list[InstrumentItem]:
@@ -162,10 +174,6 @@ def goals(scope: Scope, period: Period) -> tuple[list[dict[str, Any]], list[dict
         domain["met"] += bool(r["reviewed"] and r["level"] is not None and r["level"] >= 0)
     by_domain = sorted(domains.values(), key=lambda d: (d["life_domain__order"], d["life_domain_id"] or 0))
     return reviewed, by_domain
-
-
-def collaboration_kinds() -> list[CollaborationKind]:
-    return list(CollaborationKind.objects.order_by("order", "code"))
 
 
 def sectors(scope: Scope, period: Period) -> list[dict[str, Any]]:

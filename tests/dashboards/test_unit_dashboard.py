@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import math
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -829,9 +830,9 @@ def test_query_count_is_the_same_at_two_data_sizes(client, db):
 
 @pytest.mark.django_db
 def test_a_write_recomputes_only_the_parts_that_read_its_kind_of_data(world, monkeypatch):
-    """After a WHO-5 in unit A, A's dashboard shows it at once, computing the WHO-5 effects and the counts again
-    while the life domains, goals and sectors come from the cache; a goal review recomputes the goals only (and
-    the counts); a write in unit B recomputes nothing of A's."""
+    """After a WHO-5 in unit A, A's dashboard shows it at once, computing the WHO-5 effects again (and whether the
+    unit has measured at all) while the counts, life domains, goals and sectors come from the cache; a goal review
+    recomputes the goals only (and that one count); a write in unit B recomputes nothing of A's."""
     from dashboards.selectors import dashboard as assembly
 
     computed = []
@@ -851,14 +852,14 @@ def test_a_write_recomputes_only_the_parts_that_read_its_kind_of_data(world, mon
         recorded_by=world.alice,
     )  # fmt: skip
     after = dashboard_for(lena, unit=world.unit_a.pk)
-    assert sorted(computed) == ["counts", "effects"]
+    assert sorted(computed) == ["effects", "measured"]
     assert sum(r.share.k for r in after.informers) == sum(r.share.k for r in first.informers) + 1  # fresh
     assert after.goals_by_domain == first.goals_by_domain and after.life_domains == first.life_domains
     computed.clear()
     goal = factories.GoalFactory(course=world.course_a)
     outcome_services.goal_review_record(user=world.alice, goal=goal, date=today(), level=1)
     later = dashboard_for(lena, unit=world.unit_a.pk)
-    assert sorted(computed) == ["counts", "goals"]
+    assert sorted(computed) == ["goals", "measured"]
     assert later.goals_reviewed == after.goals_reviewed + 1
     computed.clear()
     outcome_services.measurement_record(
@@ -867,3 +868,104 @@ def test_a_write_recomputes_only_the_parts_that_read_its_kind_of_data(world, mon
     )  # fmt: skip
     dashboard_for(lena, unit=world.unit_a.pk)
     assert computed == []
+
+
+@pytest.mark.django_db
+def test_a_first_measurement_of_another_instrument_shows_that_the_unit_has_measured(world, monkeypatch):
+    """Whether the unit has measured at all reads every instrument: a first life-domain rating in a unit with no
+    measurements ends the "no measurements yet" state of the WHO-5 dashboard at once, though the WHO-5 effects
+    and the counts come from the cache; a collaboration recomputes the counts, the effects and the sectors."""
+    from dashboards.selectors import dashboard as assembly
+    from dashboards.selectors import queries
+
+    computed = []
+    for name, part in list(assembly.PARTS.items()):
+        monkeypatch.setitem(
+            assembly.PARTS, name, lambda p, s, name=name, part=part: computed.append(name) or part(p, s)
+        )
+    assert not world.course_a.measurements.exists()
+    before = dashboard_for(world.lena, unit=world.unit_a.pk)
+    assert not before.has_measurements and before.counts["measured_courses"] == 0
+    computed.clear()
+    life = Instrument.objects.prefetch_related("items").get(code=queries.LIFE_DOMAINS)
+    record(world.course_a, life, today(), {item.link_id: 6 for item in life.items.all()}, user=world.alice)
+    after = dashboard_for(world.lena, unit=world.unit_a.pk)
+    assert sorted(computed) == ["life", "measured"]
+    assert after.has_measurements and after.counts["measured_courses"] == 1
+    assert {k: v for k, v in after.counts.items() if k != "measured_courses"} == {
+        k: v for k, v in before.counts.items() if k != "measured_courses"
+    }
+    computed.clear()
+    collaboration_record(
+        course=world.course_a,
+        kind=CollaborationKind.objects.order_by("pk").first(),
+        partner=PartnerFactory(),
+        date=today(),
+        initiated_by="unit",
+        user=world.alice,
+    )
+    later = dashboard_for(world.lena, unit=world.unit_a.pk)
+    assert sorted(computed) == ["counts", "effects", "measured", "sectors"]
+    assert later.collaborations == after.collaborations + 1
+    assert later.counts["collab_citizens"] == 1
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+@pytest.mark.django_db
+def test_the_dashboards_tables_come_from_the_cache_as_a_fresh_rendering_gives_them(client, unit, monkeypatch):
+    """The tables are cached by what they show (``pagecache.rendered_tables``): after a WHO-5, only the tables whose
+    rows changed are rendered again, and the page is the one an empty cache gives — for every sorting and page of
+    the lists, and in either language. Each table is what ``{% render_table %}`` writes."""
+    import django_tables2
+    from django.template import Template
+    from django.template import context as template_context
+    from django.test import RequestFactory
+
+    from dashboards.tables import CITIZEN_LEVEL, dashboard_tables
+    from tracker import dataversion
+
+    world = unit.world
+    rendered = []
+    original = django_tables2.Table.as_html
+    monkeypatch.setattr(
+        django_tables2.Table,
+        "as_html",
+        lambda self, request: rendered.append(type(self).__name__) or original(self, request),
+    )
+    login_verified(client, world.lena)
+    base = reverse("dashboards:unit_dashboard") + f"?unit={world.unit_a.pk}"
+    queries = [base, base + "&nt-sort=-change", base + "&fu-sort=citizen_name&fu-page=1"]
+
+    def pages():
+        return [_without_tokens(client.get(q).content.decode()) for q in queries]
+
+    first = pages()
+    assert "DomainTable" in " ".join(rendered) and "HeadlineTable" in rendered
+    rendered.clear()
+    assert pages() == first and rendered == []  # the page itself is cached
+    record(world.course_a, unit.who5, today(), who5_answers(76), user=world.alice)
+    after = pages()
+    assert "HeadlineTable" in rendered and "InformerTable" in rendered
+    assert not {"LifeDomainTable", "GoalDomainTable", "GoalLevelTable", "SectorTable"} & set(rendered)
+    dataversion.clear()
+    assert pages() == after  # what a fresh rendering gives
+    client.post(reverse("set_language"), {"language": "en", "next": base})
+    english = pages()
+    assert english != after and "Active citizens" in english[0]
+    client.post(reverse("set_language"), {"language": "da", "next": base})
+
+    # Each table as {% render_table %} writes it, with the request's sorting and paging.
+    request = RequestFactory().get(queries[1])
+    request.user = world.lena
+    page = client.get(queries[1]).content.decode()
+    translation.activate("da")
+    d = dashboard_for(world.lena, unit=world.unit_a.pk)
+    template = Template("{% load django_tables2 %}{% render_table table %}")
+    for name, table in dashboard_tables(d).items():
+        if name in CITIZEN_LEVEL:
+            django_tables2.RequestConfig(request, paginate={"per_page": 25}).configure(table)
+        html = template.render(template_context.RequestContext(request, {"table": table}))
+        assert html in page, name

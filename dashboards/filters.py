@@ -118,8 +118,26 @@ class UnitDashboardFilterSet(django_filters.FilterSet):
         instrument = next(i for i in self.instruments if i.code == data["instrument"])
         return DashboardParams(units=self.selected_units(), period=period, instrument=instrument, legal_basis=basis)
 
+    def content_key(self) -> list:
+        """What the form's HTML depends on besides the language: its values (with the defaults filled in), every
+        field's choices (the units' and instruments' names among them) and today (the periods offered, the dates
+        checked). The page caches the rendered form under it (``pagecache.rendered_pieces``)."""
+        return [
+            type(self).__qualname__,
+            self.today,
+            [(name, self.form.data.get(name, "")) for name in self.filters],
+            [(name, _plain(f.extra.get("choices"))) for name, f in self.filters.items()],
+        ]
+
     def query_string(self, **changes) -> str:
         """The current filter as a query string, with some values changed (for links and exports)."""
         values = {name: self.form.data.get(name, "") for name in self.filters}
         values.update(changes)
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+
+def _plain(choices):
+    """Choices (possibly grouped, with lazy labels) as plain lists of strings."""
+    if isinstance(choices, list | tuple):
+        return [_plain(c) for c in choices]
+    return None if choices is None else str(choices)

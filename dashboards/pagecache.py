@@ -71,50 +71,40 @@ def cached_body(
         return dataversion.cached(f"page:{name}", key, build, units=key["scope"])
 
 
-def rendered_pieces(request, template_name: str, contexts: list[dict], keys: list) -> list[str]:
-    """Each context rendered with ``template_name`` — a piece of a page that is a function of what it shows, given
-    as its key (``keys``, one per context): read from the figures cache by that content and the language, rendered
-    only when new. After a write in one unit, only that unit's pieces are rendered again."""
+Piece = tuple[Callable[[], str], Any]  # how to render a piece of a page, and what its HTML is a function of
+
+
+def rendered(pieces: dict[Any, Piece]) -> dict[Any, SafeString]:
+    """Pieces of a page (``{name: (render, key)}``), each a function of what it shows, given as its key: read from
+    the figures cache by that key and the language — all in one query —, rendered only when new. So after a write,
+    only the pieces whose content changed are rendered again."""
     language = get_language()
-    items = {i: [template_name, language, key] for i, key in enumerate(keys)}
-
-    def render(missing: list[int]) -> dict[int, str]:
-        return {i: render_to_string(template_name, contexts[i], request) for i in missing}
-
-    html = dataversion.cached_by_content("piece", items, render)
-    return [mark_safe(html[i]) for i in range(len(contexts))]  # noqa: S308 — our own rendering
+    items = {name: [language, key] for name, (_render, key) in pieces.items()}
+    html = dataversion.cached_by_content("piece", items, lambda missing: {n: pieces[n][0]() for n in missing})
+    return {name: mark_safe(html[name]) for name in pieces}  # noqa: S308 — our own rendering
 
 
-def rendered_tables(request, tables: dict[str, Table], *, key: Any = None) -> dict[str, SafeString]:
-    """Each table's HTML as ``{% render_table %}`` writes it, rendered only when what it shows is new.
-
-    A table is a function of its class, its rows, its paging and sorting, the request's known parameters (its
-    sorting and paging links keep them), the language and ``key`` (what else the view gave the tables, such as the
-    query string behind a link): those are its key in the figures cache. After a write, the tables whose rows
-    did not change (most of a dashboard's) come from the cache in the one query that reads them all."""
-    language, parameters = get_language(), _known_parameters(request)
-    items = {name: ["table", language, parameters, key, _table_key(table)] for name, table in tables.items()}
-
-    def render(missing: list[str]) -> dict[str, str]:
-        return {name: tables[name].as_html(request) for name in missing}
-
-    html = dataversion.cached_by_content("piece", items, render)
-    return {name: mark_safe(html[name]) for name in tables}  # noqa: S308 — our own rendering
+def template_piece(request, template_name: str, context: dict, key: Any) -> Piece:
+    """``context`` rendered with ``template_name``, whose HTML is a function of ``key``."""
+    return (lambda: render_to_string(template_name, context, request)), [template_name, key]
 
 
-def _table_key(table: Table) -> list:
-    """What a table's HTML depends on besides the request and the language: its class, its columns and their
-    headings, its paging and sorting, and a digest of its rows (pickled: equal bytes, equal rows)."""
-    page = getattr(table, "page", None)
-    rows = plaindata.dumps(list(table.data.data) if isinstance(table.data.data, list) else table.data.data)
-    return [
-        f"{type(table).__module__}.{type(table).__qualname__}",
-        table.prefix,
-        [(column.name, str(column.header)) for column in table.columns],
-        list(table.order_by or ()),
-        [page.number, table.paginator.per_page] if page is not None else None,
-        hashlib.blake2b(rows, digest_size=20).hexdigest(),
-    ]
+def table_piece(request, table_class: type[Table], rows: list, make: Callable[[], Table], *, key: Any = None) -> Piece:
+    """A table's HTML as ``{% render_table %}`` writes it; ``make()`` builds the table (only when it is rendered).
+
+    A table is a function of its class (its columns), its rows, the request's known parameters (its sorting, its
+    page, and the links that keep them), the language and ``key`` (what else the view gave the table, such as the
+    query string behind a link). The rows are keyed by a digest of their pickle: equal bytes, equal rows."""
+    digest = hashlib.blake2b(plaindata.dumps(list(rows)), digest_size=20).hexdigest()
+    cls = f"{table_class.__module__}.{table_class.__qualname__}"
+    return (lambda: make().as_html(request)), ["table", cls, _known_parameters(request), key, digest]
+
+
+def rendered_pieces(request, template_name: str, contexts: list[dict], keys: list) -> list[SafeString]:
+    """Each context rendered with ``template_name``, each a function of its key (``keys``, one per context)."""
+    pieces = zip(contexts, keys, strict=True)
+    html = rendered({i: template_piece(request, template_name, c, k) for i, (c, k) in enumerate(pieces)})
+    return [html[i] for i in range(len(contexts))]
 
 
 KNOWN = re.compile(r"^(unit|period|start|end|legal_basis|instrument|kind|overdispersion|root|(\w+-)?(page|sort))$")

@@ -19,7 +19,7 @@ from common import exports
 from dashboards import charts, pagecache, report, selectors, services
 from dashboards.filters import ALL_UNITS
 from dashboards.selectors.request import unit_dashboard_filter
-from dashboards.tables import CITIZEN_LEVEL, dashboard_tables
+from dashboards.tables import CITIZEN_LEVEL, dashboard_table_rows, dashboard_tables
 from figures import disclosure
 from tracker.access import LeaderAccessMixin
 from tracker.models import AuditEntry
@@ -66,8 +66,11 @@ class UnitDashboardView(UnitDashboardBase):
         filterset = context["filter"]
         base = reverse("dashboards:unit_dashboard")
 
+        def unit_link(pk):
+            return f"{base}?{filterset.query_string(unit=pk)}"
+
         def make_tables():
-            return dashboard_tables(dashboard, unit_link=lambda pk: f"{base}?{filterset.query_string(unit=pk)}")
+            return dashboard_tables(dashboard, unit_link=unit_link)
 
         export = request.GET.get("_export")
         if export:
@@ -75,12 +78,31 @@ class UnitDashboardView(UnitDashboardBase):
         params = context["params"]
 
         def body_context() -> dict:
-            tables = make_tables()
-            for name in CITIZEN_LEVEL:
-                RequestConfig(request, paginate={"per_page": 25}).configure(tables[name])
-            # Rendered by content: after a write, only the tables whose rows changed are rendered again.
-            rendered = pagecache.rendered_tables(request, tables, key=context["query"])
-            return {**context, "tables": rendered, "charts": charts.unit_dashboard_charts(dashboard)}
+            def make(name, table_class, rows, kwargs):
+                def build():
+                    table = table_class(rows, **kwargs, **({"link": unit_link} if name == "units" else {}))
+                    if name in CITIZEN_LEVEL:
+                        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+                    return table
+
+                return pagecache.table_piece(request, table_class, rows, build, key=context["query"])
+
+            # Rendered by content, in one read: after a write, only the tables whose rows changed are built and
+            # rendered again; the filter form (its many period options) changes with the query and the day.
+            pieces = {name: make(name, *spec) for name, spec in dashboard_table_rows(dashboard).items()}
+            pieces["filter"] = pagecache.template_piece(
+                request,
+                "dashboards/_dashboard_filter.html",
+                {"filter": filterset, "action": base},
+                [base, filterset.content_key()],
+            )
+            html = pagecache.rendered(pieces)
+            return {
+                **context,
+                "filter_html": html.pop("filter"),
+                "tables": html,
+                "charts": charts.unit_dashboard_charts(dashboard),
+            }
 
         def named_citizens() -> dict:
             rows = [*dashboard.follow_up, *dashboard.not_on_track]

@@ -191,10 +191,13 @@ def cached[T](
     return value
 
 
-def cached_many[T](namespace: str, items: dict[Any, tuple], compute: Callable[[list], dict[Any, T]]) -> dict[Any, T]:
+def cached_many[T](
+    namespace: str, items: dict[Any, tuple], compute: Callable[..., dict[Any, T]], *, with_cached: bool = False
+) -> dict[Any, T]:
     """``{item: value}``: each item's value for its key at the current stamp of its own units and topics, where
     ``items`` is ``{item: (key, units)}`` or ``{item: (key, units, topics)}`` (topics as in ``cached``);
-    ``compute(missing items)`` computes the ones not cached, together.
+    ``compute(missing items)`` computes the ones not cached, together (``with_cached``: ``compute(missing,
+    {item: value} of those found)``, for items computed from others).
 
     A write in one unit changes the stamp of the items holding that unit only (and, for a write of one kind of
     data, only of the items reading that kind): the rest come from the cache. On the database cache one query
@@ -211,7 +214,7 @@ def cached_many[T](namespace: str, items: dict[Any, tuple], compute: Callable[[l
     if found is None:  # a database flushed since migrating
         DataVersion.objects.get_or_create(pk=1, defaults={"value": 0})
         found = _read_many(cache, specs, names)
-    return _complete(cache, found, compute)
+    return _complete(cache, found, compute, with_cached)
 
 
 def cached_by_content[T](
@@ -228,13 +231,15 @@ def cached_by_content[T](
     return _complete(cache, {item: (name, entries.get(name, MISSING)) for item, name in names.items()}, compute)
 
 
-def _complete[T](cache, found: dict[Any, tuple[str, Any]], compute: Callable[[list], dict[Any, T]]) -> dict[Any, T]:
+def _complete[T](
+    cache, found: dict[Any, tuple[str, Any]], compute: Callable[..., dict[Any, T]], with_cached: bool = False
+) -> dict[Any, T]:
     """The values of the entries found (``{item: (name, entry or MISSING)}``), the missing ones computed together
     and stored under their names in one write."""
     out = {item: plaindata.loads(entry) for item, (_name, entry) in found.items() if entry is not MISSING}
     missing = [item for item in found if item not in out]
     if missing:
-        computed = compute(missing)
+        computed = compute(missing, dict(out)) if with_cached else compute(missing)
         _store(cache, [(found[item][0], plaindata.dumps(computed[item]), None) for item in missing])
         out.update(computed)
     return out

@@ -80,6 +80,7 @@ def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
         "life": [dataversion.measurements_topic(queries.LIFE_DOMAINS)],
         "goals": [dataversion.GOALS],
         "sectors": [dataversion.COLLABORATIONS],
+        "courses": [dataversion.COLLABORATIONS],  # and the courses and citizens: writes of no known kind
     }
     instrument_free = {"instrument", "parameters", "not_on_track_days"}  # what only the effects depend on
     items = {
@@ -88,30 +89,46 @@ def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
             params.unit_ids,
             topics[name],
         )
-        for name in PARTS
+        for name in [*PARTS, "courses"]
     }
-    parts = dataversion.cached_many(
-        "unit-dashboard-part", items, lambda missing: {name: PARTS[name](params, "rows") for name in missing}
-    )
-    return _assemble(params, parts)
+
+    def compute(missing: list[str], cached: dict[str, dict]) -> dict[str, dict]:
+        courses = cached["courses"] if "courses" in cached else _courses(params)
+        out = {name: _part(name, params, "rows", courses) for name in missing if name != "courses"}
+        return out | ({"courses": courses} if "courses" in missing else {})
+
+    parts = dataversion.cached_many("unit-dashboard-part", items, compute, with_cached=True)
+    return _assemble(params, {name: part for name, part in parts.items() if name != "courses"})
+
+
+def _part(name: str, params: DashboardParams, source: str, courses: dict | None) -> dict:
+    return PARTS[name](params, source, courses=courses) if name == "effects" else PARTS[name](params, source)
 
 
 def _unit_dashboard(params: DashboardParams, source: str = "rows") -> UnitDashboard:
     """Every part computed afresh. ``source``: the pre-aggregated rows, or "records" for the per-course path."""
-    return _assemble(params, {name: part(params, source) for name, part in PARTS.items()})
+    return _assemble(params, {name: _part(name, params, source, None) for name in PARTS})
 
 
 def _scope(params: DashboardParams) -> Scope:
     return Scope(params.unit_ids, params.legal_basis.pk if params.legal_basis else None)
 
 
-def _effects(params: DashboardParams, source: str) -> dict:
-    """The chosen instrument's figures and the lists of citizens: its measurements and the collaborations."""
+def _courses(params: DashboardParams) -> dict:
+    """What the effects read besides the measurements — the courses' kinds of collaboration —, kept apart so that a
+    measurement does not read them again."""
+    return {"kinds": queries.kinds_with_courses(_scope(params), params.period)}
+
+
+def _effects(params: DashboardParams, source: str, courses: dict | None = None) -> dict:
+    """The chosen instrument's figures and the lists of citizens: its measurements and the collaborations
+    (``courses``: ``_courses``, if read)."""
     instrument, period, scope = params.instrument, params.period, _scope(params)
     method = Params.of(instrument).method
+    courses = _courses(params) if courses is None else courses
     trajs, quarters = rowfigures.dashboard_inputs(scope, period, instrument, source=source)
     figures = engine.group_figures(0, "", trajs)
-    kinds = queries.kinds_with_courses(scope, period)
+    kinds = courses["kinds"]
     kinds_of: dict[int, set[int]] = {}
     for kind, course_ids in kinds:
         for course_id in course_ids:
@@ -125,7 +142,7 @@ def _effects(params: DashboardParams, source: str) -> dict:
         for code in _category_codes(method, instrument)
     ]
     associations = []
-    for kind, _courses in kinds:
+    for kind, _ids in kinds:
         with_kind = [c.change for c in paired if kind.pk in c.kind_ids]
         without = [c.change for c in paired if kind.pk not in c.kind_ids]
         associations.append(KindAssociation(kind.code, kind.name, Mean.of(with_kind), Mean.of(without)))

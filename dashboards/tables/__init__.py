@@ -41,26 +41,37 @@ __all__ = [
     "SectorTable",
     "TrendTable",
     "UnitBreakdownTable",
+    "dashboard_table_rows",
     "dashboard_tables",
     "headline_rows",
 ]
 
 
-def dashboard_tables(d: UnitDashboard, *, unit_link=None) -> dict[str, tables.Table]:
-    """Every table of the dashboard, by the name used in export links (``?_export=csv&table=<name>``)."""
-    out: dict[str, tables.Table] = {
-        "headline": HeadlineTable(headline_rows(d)),
-        "categories": CategoryTable(d.categories),
-        "trend": TrendTable(d.trend),
-        "domains": LifeDomainTable(d.life_domains or []),
-        "goal_levels": GoalLevelTable(d.goal_levels),
-        "goal_domains": GoalDomainTable(d.goals_by_domain),
-        "sectors": SectorTable(d.sectors),
-        "kinds": KindAssociationTable(d.kind_associations),
-        "informers": InformerTable(d.informers),
-        "follow_up": FollowUpTable(d.follow_up, prefix="fu-"),
-        "not_on_track": NotOnTrackTable(d.not_on_track, prefix="nt-"),
+def dashboard_table_rows(d: UnitDashboard) -> dict[str, tuple[type[tables.Table], list, dict]]:
+    """Every table of the dashboard as (its class, its rows, its arguments), by the name used in export links
+    (``?_export=csv&table=<name>``): what a table shows, without building it (the page caches the tables' HTML by
+    their rows, and builds only those it renders)."""
+    out: dict[str, tuple[type[tables.Table], list, dict]] = {
+        "headline": (HeadlineTable, headline_rows(d), {}),
+        "categories": (CategoryTable, d.categories, {}),
+        "trend": (TrendTable, d.trend, {}),
+        "domains": (LifeDomainTable, d.life_domains or [], {}),
+        "goal_levels": (GoalLevelTable, d.goal_levels, {}),
+        "goal_domains": (GoalDomainTable, d.goals_by_domain, {}),
+        "sectors": (SectorTable, d.sectors, {}),
+        "kinds": (KindAssociationTable, d.kind_associations, {}),
+        "informers": (InformerTable, d.informers, {}),
+        "follow_up": (FollowUpTable, d.follow_up, {"prefix": "fu-"}),
+        "not_on_track": (NotOnTrackTable, d.not_on_track, {"prefix": "nt-"}),
     }
     if d.by_unit:
-        out["units"] = UnitBreakdownTable(d.by_unit, link=unit_link)
+        out["units"] = (UnitBreakdownTable, d.by_unit, {})
     return out
+
+
+def dashboard_tables(d: UnitDashboard, *, unit_link=None) -> dict[str, tables.Table]:
+    """Every table of the dashboard, by the name used in export links (``?_export=csv&table=<name>``)."""
+    return {
+        name: table_class(rows, **kwargs, **({"link": unit_link} if table_class is UnitBreakdownTable else {}))
+        for name, (table_class, rows, kwargs) in dashboard_table_rows(d).items()
+    }

@@ -838,11 +838,17 @@ def test_a_write_recomputes_only_the_parts_that_read_its_kind_of_data(world, mon
     computed = []
     for name, part in list(assembly.PARTS.items()):
         monkeypatch.setitem(
-            assembly.PARTS, name, lambda p, s, name=name, part=part: computed.append(name) or part(p, s)
+            assembly.PARTS, name, lambda p, s, name=name, part=part, **kw: computed.append(name) or part(p, s, **kw)
         )
+    from dashboards.selectors import queries
+
+    kinds_read = []
+    original_kinds = queries.kinds_with_courses
+    monkeypatch.setattr(queries, "kinds_with_courses", lambda *a: kinds_read.append(1) or original_kinds(*a))
     who5 = Instrument.objects.get(code="who5")
     lena = world.lena
     first = dashboard_for(lena, unit=world.unit_a.pk)
+    assert kinds_read == [1]
     assert first.instrument == who5  # the default
     assert sorted(computed) == sorted(assembly.PARTS)
     computed.clear()
@@ -853,6 +859,7 @@ def test_a_write_recomputes_only_the_parts_that_read_its_kind_of_data(world, mon
     )  # fmt: skip
     after = dashboard_for(lena, unit=world.unit_a.pk)
     assert sorted(computed) == ["effects", "measured"]
+    assert kinds_read == [1]  # the collaborations behind the effects come from the cache
     assert sum(r.share.k for r in after.informers) == sum(r.share.k for r in first.informers) + 1  # fresh
     assert after.goals_by_domain == first.goals_by_domain and after.life_domains == first.life_domains
     computed.clear()
@@ -881,7 +888,7 @@ def test_a_first_measurement_of_another_instrument_shows_that_the_unit_has_measu
     computed = []
     for name, part in list(assembly.PARTS.items()):
         monkeypatch.setitem(
-            assembly.PARTS, name, lambda p, s, name=name, part=part: computed.append(name) or part(p, s)
+            assembly.PARTS, name, lambda p, s, name=name, part=part, **kw: computed.append(name) or part(p, s, **kw)
         )
     assert not world.course_a.measurements.exists()
     before = dashboard_for(world.lena, unit=world.unit_a.pk)
@@ -916,7 +923,7 @@ def _without_tokens(html: str) -> str:
 
 @pytest.mark.django_db
 def test_the_dashboards_tables_come_from_the_cache_as_a_fresh_rendering_gives_them(client, unit, monkeypatch):
-    """The tables are cached by what they show (``pagecache.rendered_tables``): after a WHO-5, only the tables whose
+    """The tables are cached by what they show (``pagecache.table_piece``): after a WHO-5, only the tables whose
     rows changed are rendered again, and the page is the one an empty cache gives — for every sorting and page of
     the lists, and in either language. Each table is what ``{% render_table %}`` writes."""
     import django_tables2

@@ -10,12 +10,13 @@ periods one day apart be differenced (docs/figures.md, "Periods and follow-up").
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 LAST_12_MONTHS = "12m"  # the rolling 12 months ending with the current month (up to today)
 CUSTOM = "custom"
@@ -118,7 +119,17 @@ def period_choices(today: datetime.date, *, custom: bool = True) -> list:
     """Choices for a <select> with option groups; the codes are what ``resolve_period`` understands.
 
     ``custom``: offer the custom period (leaders, for their own units); aggregate-only audiences get the grid.
+    A function of the day, the language and ``custom`` alone, so remembered per process (every dashboard request
+    asks for it; its ~90 dates and labels cost a millisecond): a fresh list each call, the labels shared.
     """
+    return [
+        (code, list(label) if isinstance(label, tuple) else label)
+        for code, label in _period_choices(today, custom, get_language())
+    ]
+
+
+@functools.lru_cache(maxsize=64)
+def _period_choices(today: datetime.date, custom: bool, language: str | None) -> tuple:
     months, rolling = [], []
     for i in range(N_MONTHS):
         y, m = _months_back(today.year, today.month, i)
@@ -145,7 +156,9 @@ def period_choices(today: datetime.date, *, custom: bool = True) -> list:
     ]
     if custom:
         choices.append((CUSTOM, gettext_lazy("Selvvalgt periode (fra–til)")))
-    return choices
+    return tuple(
+        (str(code), tuple(label)) if isinstance(label, list) else (code, str(label)) for code, label in choices
+    )
 
 
 def grid_codes(today: datetime.date) -> list[str]:

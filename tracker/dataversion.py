@@ -177,6 +177,8 @@ def cached[T](
 ) -> T:
     """``compute()``'s result for ``key`` at the current stamp of ``units`` (None: every unit's data) and
     ``topics`` (None: every kind of data; else only writes of these kinds, or of unknown kind, count)."""
+    if units is not None:  # the stamp of some units: read as ``cached_many`` reads, in its one query of plain SQL
+        return cached_many(namespace, {0: (key, units, topics)}, lambda _missing: {0: compute()})[0]
     cache = _cache()
     name = entry_key(namespace, key)
     found = _read(cache, units, name, topics)

@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django_tables2 import Table
 
-from tracker import dataversion, plaindata
+from tracker import cache, dataversion, plaindata
 
 BODY_ONLY = "includes/_content_only.html"
 
@@ -67,7 +67,7 @@ def cached_body(
             raise RuntimeError(f"{template_name}: a cached body must not contain a POST form")
         return {"html": html, **(extra() if extra else {})}
 
-    with dataversion.one_write():  # the body, its figures and its pieces: one write
+    with cache.one_write():  # the body, its figures and its pieces: one write
         return dataversion.cached(f"page:{name}", key, build, units=key["scope"])
 
 

@@ -4,7 +4,7 @@ needs the data stamp:
 
 - a write is one statement (``INSERT … ON CONFLICT DO UPDATE``) instead of a transaction with a count, a look-up
   and an insert or update, and so is a write of many entries (``set_many``, or ``set_versioned`` for entries of
-  different versions: the writes a page request gathers, ``dataversion.one_write``); the bound (``MAX_ENTRIES``,
+  different versions: the writes a page request gathers, ``one_write`` below); the bound (``MAX_ENTRIES``,
   ``CULL_FREQUENCY``) is kept by :meth:`cull_if_full`, which every data write calls (only a new stamp or new
   parameters add entries) and ``manage.py prune_cache``;
 - :meth:`read_at_stamp` reads the stamp and the entry stored at exactly that stamp in one query, so a hit costs one
@@ -16,8 +16,11 @@ Every other operation (get, delete, clear, ``createcachetable``) is Django's.
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import datetime
 import pickle
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -143,3 +146,49 @@ class FiguresDatabaseCache(DatabaseCache):
             return 0
         keep = self._max_entries - (self._max_entries // self._cull_frequency if self._cull_frequency else 0)
         return prune(keep=keep)
+
+
+# The writes gathered by ``one_write``: (cache, key, value, version or None); None outside it.
+_gathered: contextvars.ContextVar[list | None] = contextvars.ContextVar("figures_cache_writes", default=None)
+
+
+@contextlib.contextmanager
+def one_write() -> Iterator[None]:
+    """Within it, the entries that ``store`` is given are written when it ends, together: one statement on the
+    database cache however many figures, pieces and pages a request computed. (Nested, the outermost writes.)
+    Nothing is written if it ends with an error. Values are pickled by the caller when computed, so a caller
+    changing a value later changes nothing."""
+    if _gathered.get() is not None:
+        yield
+        return
+    token = _gathered.set([])
+    try:
+        yield
+        gathered = _gathered.get()
+    finally:
+        _gathered.reset(token)
+    by_cache: dict[int, tuple[Any, list]] = {}
+    for cache, *entry in gathered:
+        by_cache.setdefault(id(cache), (cache, []))[1].append(tuple(entry))
+    for cache, entries in by_cache.values():
+        _write(cache, entries)
+
+
+def store(cache, entries: list[tuple[str, Any, str | None]]) -> None:
+    """Write ``(key, value, version or None)`` entries now, or when the ``one_write`` around ends."""
+    gathered = _gathered.get()
+    if gathered is None:
+        _write(cache, entries)
+    else:
+        gathered.extend((cache, *entry) for entry in entries)
+
+
+def _write(cache, entries: list[tuple[str, Any, str | None]]) -> None:
+    if isinstance(cache, FiguresDatabaseCache):
+        cache.set_versioned(entries)
+        return
+    by_version: dict[str | None, dict[str, Any]] = {}
+    for key, value, version in entries:
+        by_version.setdefault(version, {})[key] = value
+    for version, values in by_version.items():
+        cache.set_many(values, version=version)

@@ -26,11 +26,9 @@ database created anew never meets the entries of an earlier one in a shared Redi
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -41,7 +39,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tracker import plaindata
-from tracker.cache import MISSING, FiguresDatabaseCache
+from tracker.cache import MISSING, FiguresDatabaseCache, store
 from tracker.models import DataVersion, UnitDataVersion, UnitTopicVersion
 
 # Entries are keyed by the release, so a deploy never serves figures or HTML computed by the old code.
@@ -189,7 +187,7 @@ def cached[T](
     if entry is not MISSING:
         return plaindata.loads(entry)
     value = compute()
-    _store(cache, [(name, plaindata.dumps(value), f"{epoch}-{stamp}")])
+    store(cache, [(name, plaindata.dumps(value), f"{epoch}-{stamp}")])
     return value
 
 
@@ -242,50 +240,9 @@ def _complete[T](
     missing = [item for item in found if item not in out]
     if missing:
         computed = compute(missing, dict(out)) if with_cached else compute(missing)
-        _store(cache, [(found[item][0], plaindata.dumps(computed[item]), None) for item in missing])
+        store(cache, [(found[item][0], plaindata.dumps(computed[item]), None) for item in missing])
         out.update(computed)
     return out
-
-
-# The writes gathered by ``one_write``: (name, pickled value, version or None), or None outside it.
-_gathered: contextvars.ContextVar[list | None] = contextvars.ContextVar("figures_cache_writes", default=None)
-
-
-@contextlib.contextmanager
-def one_write() -> Iterator[None]:
-    """Within it, the entries computed are written when it ends, together: one statement on the database cache
-    however many parts, pieces and pages a request computed. (Nested, the outermost writes.) Nothing is written if
-    it ends with an error. A value is pickled when it is computed, so a caller changing it later changes nothing."""
-    if _gathered.get() is not None:
-        yield
-        return
-    token = _gathered.set([])
-    try:
-        yield
-        entries = _gathered.get()
-    finally:
-        _gathered.reset(token)
-    if entries:
-        _write(_cache(), entries)
-
-
-def _store(cache, entries: list[tuple[str, bytes, str | None]]) -> None:
-    gathered = _gathered.get()
-    if gathered is None:
-        _write(cache, entries)
-    else:
-        gathered.extend(entries)
-
-
-def _write(cache, entries: list[tuple[str, bytes, str | None]]) -> None:
-    if isinstance(cache, FiguresDatabaseCache):
-        cache.set_versioned(entries)
-        return
-    by_version: dict[str | None, dict[str, bytes]] = {}
-    for name, value, version in entries:
-        by_version.setdefault(version, {})[name] = value
-    for version, values in by_version.items():
-        cache.set_many(values, version=version)
 
 
 def _read_many(cache, specs: dict, names: dict) -> dict[Any, tuple[str, Any]] | None:

@@ -218,3 +218,41 @@ def test_batched_reads_on_a_cache_other_than_the_database(world, settings):
     dataversion.bump(units=[world.unit_a.pk])
     again = dataversion.cached_many("m", items, compute)
     assert again["b"] == first["b"] and again["a"] != first["a"] and calls == ["a", "b", "a"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("backend", ["database", "locmem"])
+def test_the_writes_of_one_request_are_made_together_and_only_if_it_succeeds(world, settings, backend):
+    """``cache.one_write``: entries of different stamps (a page, its figures, its pieces) are written when it ends,
+    in one statement on the database cache, as the values were when computed; nothing is written after an error."""
+    from tracker import cache as figures_cache
+
+    if backend == "locmem":
+        settings.CACHES = {
+            **settings.CACHES,
+            "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "one-write"},
+        }
+    units = [world.unit_a.pk]
+    value = {"rows": [1, 2]}
+
+    def read_all():
+        return (
+            dataversion.cached("page", "p", lambda: "computed again", units=units),
+            dataversion.cached_many("part", {"x": ("x", units)}, lambda missing: {"x": "computed again"}),
+            dataversion.cached_by_content("piece", {"y": "y"}, lambda missing: {"y": "computed again"}),
+        )
+
+    with pytest.raises(RuntimeError), figures_cache.one_write():
+        dataversion.cached("page", "p", lambda: "lost", units=units)
+        raise RuntimeError
+    with CaptureQueriesContext(connection) as ctx, figures_cache.one_write():
+        page = dataversion.cached("page", "p", lambda: value, units=units)
+        part = dataversion.cached_many("part", {"x": ("x", units)}, lambda missing: {"x": "part"})
+        piece = dataversion.cached_by_content("piece", {"y": "y"}, lambda missing: {"y": "piece"})
+        page["rows"].append(3)  # changed after it was computed: the entry keeps what was computed
+        writes = [q for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
+        assert writes == []  # nothing written yet
+    writes = [q for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(writes) == (1 if backend == "database" else 0)
+    assert (part, piece) == ({"x": "part"}, {"y": "piece"})
+    assert read_all() == ({"rows": [1, 2]}, {"x": "part"}, {"y": "piece"})

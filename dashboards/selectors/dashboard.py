@@ -143,8 +143,9 @@ def _effects(params: DashboardParams, source: str, courses: dict | None = None) 
     ]
     associations = []
     for kind, _ids in kinds:
-        with_kind = [c.change for c in paired if kind.pk in c.kind_ids]
-        without = [c.change for c in paired if kind.pk not in c.kind_ids]
+        pk = kind.pk
+        with_kind = [c.change for c in paired if pk in c.kind_ids]
+        without = [c.change for c in paired if pk not in c.kind_ids]
         associations.append(KindAssociation(kind.code, kind.name, Mean.of(with_kind), Mean.of(without)))
     informer_data = queries.informers(scope, period, instrument.pk)
     informer_counts = {r["informer"]: r["n"] for r in informer_data}

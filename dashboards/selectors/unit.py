@@ -186,22 +186,25 @@ def _localised(row: dict, prefix: str) -> str:
 def _follow_up(courses: list[CourseRow], instrument: Instrument, period: Period) -> list[FollowUpRow]:
     """Courses open at the period's end with no baseline, or no measurement within the instrument's interval."""
     interval = instrument.interval_days
+    labels = {  # translated once, not per row
+        "missing": _("Mangler første måling"),
+        "overdue": _("Overskredet (mere end dobbelt interval)"),
+        "due": _("Forfalden"),
+    }
     out = []
     for c in courses:
         if c.end is not None and c.end <= period.end:
             continue  # ended: no follow-up is due
         if not c.has_baseline:
-            status, label, since = "missing", _("Mangler første måling"), None
+            status, label, since = "missing", labels["missing"], None
         elif interval is None:
             continue
         else:
             since = (period.end - c.end_date).days
             if since <= interval:
                 continue
-            if since > 2 * interval:
-                status, label = "overdue", _("Overskredet (mere end dobbelt interval)")
-            else:
-                status, label = "due", _("Forfalden")
+            status = "overdue" if since > 2 * interval else "due"
+            label = labels[status]
         out.append(FollowUpRow(c.citizen_id, c.citizen_name, c.unit_name, c.start, c.end_date, since, status, label))
     order = {"overdue": 0, "due": 1, "missing": 2}
     return sorted(out, key=lambda r: (order[r.status], -(r.days_since or 0), r.citizen_name))
@@ -218,19 +221,21 @@ def _not_on_track(courses: list[CourseRow], instrument: Instrument, period: Peri
     """Open courses that deteriorated, or are still on the clinical side of the cut-off without improvement
     ``days`` or more after their baseline."""
     cutoff = instrument.clinical_cutoff
+    worse = _("Forværret siden første måling")  # translated once, not per row
+    stuck = _("Under den kliniske grænse uden forbedring efter %(days)s dage") % {"days": days}
     out = []
     for c in courses:
         if not c.has_baseline or (c.end is not None and c.end <= period.end):
             continue
         if c.category in WORSENING:
-            reason = _("Forværret siden første måling")
+            reason = worse
         elif (
             cutoff is not None
             and (c.end_score < cutoff if instrument.higher_is_better else c.end_score > cutoff)
             and c.category not in IMPROVING
             and (period.end - c.base_date).days >= days
         ):
-            reason = _("Under den kliniske grænse uden forbedring efter %(days)s dage") % {"days": days}
+            reason = stuck
         else:
             continue
         out.append(

@@ -52,7 +52,10 @@
       if (own === undefined) { delete el.layout.margin.l; } else { el.layout.margin.l = own; }
     };
   }
+  var started = [];  // the charts whose drawing has begun
   function draw(el) {
+    if (started.indexOf(el) !== -1) { return; }
+    started.push(el);
     var source = document.getElementById(el.getAttribute("data-chart"));
     if (!source || !window.Plotly) { return; }
     var spec = JSON.parse(source.textContent);
@@ -65,9 +68,31 @@
       el.setAttribute("data-drawn", "true");
     });
   }
+  // The charts on the first screen are drawn at once; the others as they come near it (each takes tens of
+  // milliseconds, and a long page has a dozen: drawing them all delayed the first screen by a third of a second).
+  // Printing draws them all first; a page for print (data-charts-eager) draws them all at once.
+  var NEAR = 400;  // px beyond the window's edge at which a chart is drawn
+  function nearScreen(el) {
+    var r = el.getBoundingClientRect();
+    return r.bottom >= -NEAR && r.top <= (window.innerHeight || 0) + NEAR;
+  }
   function init() {
     var charts = document.querySelectorAll("[data-chart]");
-    for (var i = 0; i < charts.length; i++) { draw(charts[i]); }
+    var eager = !!document.querySelector("[data-charts-eager]") || !("IntersectionObserver" in window);
+    var later = [];
+    for (var i = 0; i < charts.length; i++) {
+      if (eager || nearScreen(charts[i])) { draw(charts[i]); } else { later.push(charts[i]); }
+    }
+    if (!later.length) { return; }
+    var observer = new IntersectionObserver(function (entries) {
+      for (var j = 0; j < entries.length; j++) {
+        if (entries[j].isIntersecting) { observer.unobserve(entries[j].target); draw(entries[j].target); }
+      }
+    }, {rootMargin: NEAR + "px 0px"});
+    for (var k = 0; k < later.length; k++) { observer.observe(later[k]); }
+    window.addEventListener("beforeprint", function () {
+      for (var m = 0; m < later.length; m++) { observer.unobserve(later[m]); draw(later[m]); }
+    });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

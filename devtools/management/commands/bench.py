@@ -23,16 +23,16 @@ import gc
 import json
 import statistics as stats
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from devtools import benchdb
 from devtools.memory import peak_rss_mb, reset_peak
 from devtools.staticfiles import ensure_collected
 
@@ -196,10 +196,10 @@ class Command(BaseCommand):
                 )
             opts.update(citizens=50000, units=100, months=36)
         signature = f"c{opts['citizens']}-u{opts['units']}-m{opts['months']}-s{opts['seed']}"
-        self.use_bench_database(signature)
-        seed_seconds = self.ensure_dataset(signature, opts)
+        self.base_name = benchdb.use_bench_database(signature)
+        seed_seconds = benchdb.ensure_dataset(signature, opts, self.stderr)
         seed_peak = round(peak_rss_mb(), 1) if seed_seconds is not None else None
-        self.use_working_copy()
+        benchdb.use_working_copy()
         gc.collect()
         peak_reset = reset_peak()
         ensure_collected(self.stderr)
@@ -253,75 +253,6 @@ class Command(BaseCommand):
                 f"import of {i['rows']} rows in the background: {i['status']} in {i['seconds']} s "
                 f"({i['rows_per_second']} rows/s; check {i['check_seconds']} s, apply {i['apply_seconds']} s)"
             )
-
-    # --- the benchmark database -------------------------------------------------------------------------
-    def use_bench_database(self, signature: str) -> None:
-        db = connections.databases["default"]
-        connection.close()
-        if db["ENGINE"] == "django.db.backends.sqlite3":
-            path = Path(settings.EFFEKTSPOR_VAR_DIR) / f"bench-{signature}.sqlite3"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db["NAME"] = str(path)
-        else:
-            self.base_name = getattr(self, "base_name", None) or db["NAME"]  # the second call is on a bench database
-            name = f"{self.base_name}_bench_{signature.replace('-', '_')}"
-            # Through the server's maintenance database: the one DATABASE_URL names need not exist.
-            with connection._nodb_cursor() as cursor:
-                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-                if not cursor.fetchone():
-                    cursor.execute(f'CREATE DATABASE "{name}"')
-            connection.close()
-            db["NAME"] = name
-
-    def ensure_dataset(self, signature: str, opts) -> float | None:
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        with connection.cursor() as cursor:
-            cursor.execute("CREATE TABLE IF NOT EXISTS bench_dataset (signature varchar(100) NOT NULL)")
-            cursor.execute("SELECT signature FROM bench_dataset")
-            row = cursor.fetchone()
-        if row and row[0] == signature:
-            return None
-        started = time.perf_counter()
-        call_command(
-            "seed",
-            units=opts["units"],
-            citizens=opts["citizens"],
-            months=opts["months"],
-            seed=opts["seed"],
-            replace=True,
-            stdout=self.stderr,
-        )
-        seconds = round(time.perf_counter() - started, 1)
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM bench_dataset")
-            cursor.execute("INSERT INTO bench_dataset (signature) VALUES (%s)", [signature])
-        return seconds
-
-    def use_working_copy(self) -> None:
-        """Measure on a fresh copy of the seeded database (``…-run``), so that every run starts from the same data:
-        the writes a run makes (a few hundred measurements, most on one course) do not make the next run's pages
-        slower. SQLite: copied with its backup API; PostgreSQL: ``CREATE DATABASE … TEMPLATE`` the seeded one."""
-        db = connections.databases["default"]
-        seeded = db["NAME"]
-        connection.close()
-        if db["ENGINE"] == "django.db.backends.sqlite3":
-            import sqlite3
-
-            work = str(Path(seeded).with_name(Path(seeded).stem + "-run.sqlite3"))
-            for suffix in ("", "-wal", "-shm"):
-                Path(work + suffix).unlink(missing_ok=True)
-            with sqlite3.connect(seeded) as source, sqlite3.connect(work) as target:
-                source.backup(target)
-            source.close()
-            target.close()
-        else:
-            work = f"{seeded}_run"
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{work}"')
-                cursor.execute(f'CREATE DATABASE "{work}" TEMPLATE "{seeded}"')
-        connection.close()
-        db["NAME"] = work
 
     def dataset_counts(self) -> dict:
         from outcomes.models import Measurement
@@ -399,7 +330,7 @@ class Command(BaseCommand):
         from devtools.import_benchmark import time_import
         from tracker.reference import load_reference_data
 
-        self.use_bench_database("import")
+        benchdb.use_bench_database("import", self.base_name)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         load_reference_data()

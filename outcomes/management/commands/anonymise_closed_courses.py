@@ -3,7 +3,9 @@
 A citizen is anonymised when all their courses are closed and the latest ended more than
 EFFEKTSPOR_RETENTION_YEARS (default 5) years ago: name "Anonymiseret", no CPR number or external id, every free
 text emptied; dates, scores and answers stay for statistics. Each anonymisation is logged. The listing names
-citizens by id only: the console is no place for names.
+citizens by id only: the console is no place for names. The figures cache is emptied afterwards: a page or a list
+rendered before may hold a name in an entry that is never served again (its key changed with the data) but would
+otherwise stay until it expires.
 """
 
 import datetime
@@ -12,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from outcomes import gdpr
+from tracker import dataversion
 
 
 class Command(BaseCommand):
@@ -40,3 +43,6 @@ class Command(BaseCommand):
             )
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
+        elif candidates:
+            dataversion.clear()
+            self.stdout.write("The figures cache was emptied: no cached page keeps an old name.")

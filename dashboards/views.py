@@ -19,7 +19,7 @@ from common import exports
 from dashboards import charts, pagecache, report, selectors, services
 from dashboards.filters import ALL_UNITS
 from dashboards.selectors.request import unit_dashboard_filter
-from dashboards.tables import CITIZEN_LEVEL, dashboard_table_rows, dashboard_tables
+from dashboards.tables import CITIZEN_LEVEL, build_table, dashboard_table_rows, dashboard_tables
 from figures import disclosure
 from tracker.access import LeaderAccessMixin
 from tracker.models import AuditEntry
@@ -80,7 +80,7 @@ class UnitDashboardView(UnitDashboardBase):
         def body_context() -> dict:
             def make(name, table_class, rows, kwargs):
                 def build():
-                    table = table_class(rows, **kwargs, **({"link": unit_link} if name == "units" else {}))
+                    table = build_table(table_class, rows, kwargs, unit_link=unit_link)
                     if name in CITIZEN_LEVEL:
                         RequestConfig(request, paginate={"per_page": 25}).configure(table)
                     return table

@@ -41,6 +41,7 @@ __all__ = [
     "SectorTable",
     "TrendTable",
     "UnitBreakdownTable",
+    "build_table",
     "dashboard_table_rows",
     "dashboard_tables",
     "headline_rows",
@@ -69,9 +70,11 @@ def dashboard_table_rows(d: UnitDashboard) -> dict[str, tuple[type[tables.Table]
     return out
 
 
+def build_table(table_class: type[tables.Table], rows: list, kwargs: dict, *, unit_link=None) -> tables.Table:
+    """One table of ``dashboard_table_rows``; ``unit_link(pk)``: the URL a unit's name links to, if any."""
+    return table_class(rows, **kwargs, **({"link": unit_link} if table_class is UnitBreakdownTable else {}))
+
+
 def dashboard_tables(d: UnitDashboard, *, unit_link=None) -> dict[str, tables.Table]:
     """Every table of the dashboard, by the name used in export links (``?_export=csv&table=<name>``)."""
-    return {
-        name: table_class(rows, **kwargs, **({"link": unit_link} if table_class is UnitBreakdownTable else {}))
-        for name, (table_class, rows, kwargs) in dashboard_table_rows(d).items()
-    }
+    return {name: build_table(*spec, unit_link=unit_link) for name, spec in dashboard_table_rows(d).items()}

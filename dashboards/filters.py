@@ -121,7 +121,7 @@ class UnitDashboardFilterSet(django_filters.FilterSet):
     def content_key(self) -> list:
         """What the form's HTML depends on besides the language: its values (with the defaults filled in), every
         field's choices (the units' and instruments' names among them) and today (the periods offered, the dates
-        checked). The page caches the rendered form under it (``pagecache.rendered_pieces``)."""
+        checked). The page caches the rendered form under it (``pagecache.template_piece``)."""
         return [
             type(self).__qualname__,
             self.today,

@@ -69,12 +69,9 @@ class UnitDashboardView(UnitDashboardBase):
         def unit_link(pk):
             return f"{base}?{filterset.query_string(unit=pk)}"
 
-        def make_tables():
-            return dashboard_tables(dashboard, unit_link=unit_link)
-
         export = request.GET.get("_export")
         if export:
-            return self.export(request, export, dashboard, make_tables())
+            return self.export(request, export, dashboard, dashboard_tables(dashboard, unit_link=unit_link))
         params = context["params"]
 
         def body_context() -> dict:

@@ -38,18 +38,11 @@ class FiguresDatabaseCache(DatabaseCache):
         return db, connections[db]
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        db, connection = self._db()
-        if connection.vendor not in ("sqlite", "postgresql"):
-            return super().set(key, value, timeout, version)
-        self._upsert(connection, {key: value}, timeout, version)
+        self.set_versioned([(key, value, version)], timeout)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         """Every entry in one statement (Django's sets them one by one)."""
-        db, connection = self._db()
-        if connection.vendor not in ("sqlite", "postgresql"):
-            return super().set_many(data, timeout, version)
-        if data:
-            self._upsert(connection, data, timeout, version)
+        self.set_versioned([(key, value, version) for key, value in data.items()], timeout)
         return []
 
     def set_versioned(self, entries: list[tuple[str, Any, str | None]], timeout=DEFAULT_TIMEOUT) -> None:
@@ -59,11 +52,10 @@ class FiguresDatabaseCache(DatabaseCache):
             for key, value, version in entries:
                 super().set(key, value, timeout, version)
             return
+        # One row per key (the last value), as one statement may not update a row twice.
         made = {self.make_and_validate_key(key, version=version): value for key, value, version in entries}
-        if made:
-            self._upsert(connection, made, timeout, None, made=True)
-
-    def _upsert(self, connection, data: dict, timeout, version, *, made: bool = False) -> None:
+        if not made:
+            return
         timeout = self.get_backend_timeout(timeout)
         if timeout is None:
             expires = datetime.datetime.max
@@ -71,14 +63,14 @@ class FiguresDatabaseCache(DatabaseCache):
             expires = datetime.datetime.fromtimestamp(timeout, tz=datetime.UTC if settings.USE_TZ else None)
         expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
         params = []
-        for key, value in data.items():
+        for key, value in made.items():
             encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
-            params += [key if made else self.make_and_validate_key(key, version=version), encoded, expires]
+            params += [key, encoded, expires]
         q = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {q(self._table)} ({q('cache_key')}, {q('value')}, {q('expires')}) VALUES "
-                + ", ".join(["(%s, %s, %s)"] * len(data))
+                + ", ".join(["(%s, %s, %s)"] * len(made))
                 + f" ON CONFLICT ({q('cache_key')}) DO UPDATE SET {q('value')} = excluded.{q('value')}, "
                 f"{q('expires')} = excluded.{q('expires')}",
                 params,

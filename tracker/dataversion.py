@@ -140,10 +140,10 @@ def topic_of(obj: Model | None) -> str | None:
     return None
 
 
-def current(units: Iterable[int] | None = None, topics: Iterable[str] | None = None) -> int:
-    """The stamp of these units' data (None: every unit's), of these topics (None: every kind): the global
-    counter plus the units' own counters plus their counters of the topics."""
-    return _stamp(units, topics).values_list("stamp", flat=True).first() or 0
+def current(units: Iterable[int] | None = None) -> int:
+    """The stamp of these units' data (None: every unit's): the global counter plus the units' own counters plus
+    their counters of every topic."""
+    return _stamp(units).values_list("stamp", flat=True).first() or 0
 
 
 def _sum(rows):

@@ -80,7 +80,7 @@ def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
         "life": [dataversion.measurements_topic(queries.LIFE_DOMAINS)],
         "goals": [dataversion.GOALS],
         "sectors": [dataversion.COLLABORATIONS],
-        "courses": [dataversion.COLLABORATIONS],  # and the courses and citizens: writes of no known kind
+        "kinds": [dataversion.COLLABORATIONS],  # and the courses: writes of no known kind
     }
     instrument_free = {"instrument", "parameters", "not_on_track_days"}  # what only the effects depend on
     items = {
@@ -89,20 +89,20 @@ def unit_dashboard(*, user, params: DashboardParams) -> UnitDashboard:
             params.unit_ids,
             topics[name],
         )
-        for name in [*PARTS, "courses"]
+        for name in [*PARTS, "kinds"]
     }
 
-    def compute(missing: list[str], cached: dict[str, dict]) -> dict[str, dict]:
-        courses = cached["courses"] if "courses" in cached else _courses(params)
-        out = {name: _part(name, params, "rows", courses) for name in missing if name != "courses"}
-        return out | ({"courses": courses} if "courses" in missing else {})
+    def compute(missing: list[str], cached: dict) -> dict:
+        kinds = cached["kinds"] if "kinds" in cached else _kinds(params)
+        out = {name: _part(name, params, "rows", kinds) for name in missing if name != "kinds"}
+        return out | ({"kinds": kinds} if "kinds" in missing else {})
 
     parts = dataversion.cached_many("unit-dashboard-part", items, compute, with_cached=True)
-    return _assemble(params, {name: part for name, part in parts.items() if name != "courses"})
+    return _assemble(params, {name: part for name, part in parts.items() if name != "kinds"})
 
 
-def _part(name: str, params: DashboardParams, source: str, courses: dict | None) -> dict:
-    return PARTS[name](params, source, courses=courses) if name == "effects" else PARTS[name](params, source)
+def _part(name: str, params: DashboardParams, source: str, kinds: list | None) -> dict:
+    return PARTS[name](params, source, kinds=kinds) if name == "effects" else PARTS[name](params, source)
 
 
 def _unit_dashboard(params: DashboardParams, source: str = "rows") -> UnitDashboard:
@@ -114,21 +114,20 @@ def _scope(params: DashboardParams) -> Scope:
     return Scope(params.unit_ids, params.legal_basis.pk if params.legal_basis else None)
 
 
-def _courses(params: DashboardParams) -> dict:
-    """What the effects read besides the measurements — the courses' kinds of collaboration —, kept apart so that a
-    measurement does not read them again."""
-    return {"kinds": queries.kinds_with_courses(_scope(params), params.period)}
+def _kinds(params: DashboardParams) -> list:
+    """What the effects read besides the measurements — each kind of collaboration with its courses —, cached apart
+    so that a measurement does not read it again."""
+    return queries.kinds_with_courses(_scope(params), params.period)
 
 
-def _effects(params: DashboardParams, source: str, courses: dict | None = None) -> dict:
+def _effects(params: DashboardParams, source: str, kinds: list | None = None) -> dict:
     """The chosen instrument's figures and the lists of citizens: its measurements and the collaborations
-    (``courses``: ``_courses``, if read)."""
+    (``kinds``: ``_kinds``, if read)."""
     instrument, period, scope = params.instrument, params.period, _scope(params)
     method = Params.of(instrument).method
-    courses = _courses(params) if courses is None else courses
+    kinds = _kinds(params) if kinds is None else kinds
     trajs, quarters = rowfigures.dashboard_inputs(scope, period, instrument, source=source)
     figures = engine.group_figures(0, "", trajs)
-    kinds = courses["kinds"]
     kinds_of: dict[int, set[int]] = {}
     for kind, course_ids in kinds:
         for course_id in course_ids:
